@@ -1,0 +1,41 @@
+# hqd — the two commands a newcomer needs are `make demo` and `make test`.
+# Every target creates or reuses .venv and installs what it needs (Debian packages via apt-get).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo.duckdb
+
+.PHONY: setup system-deps demo test test-fast bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) system-deps
+
+# Debian packages the later stages need; installed only where missing.
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: setup
+	HQD_DB=$${HQD_DB:-$(DEMO_DB)} $(BIN)/hqd demo
+
+test: setup
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+clean:
+	rm -rf $(VENV) demo-data $(DEMO_DB) $(DEMO_DB).* .pytest_cache

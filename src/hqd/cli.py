@@ -1,0 +1,263 @@
+"""The `hqd` command line: parse the arguments, call the stage that does the work, print the outcome.
+
+Errors a user can cause are one sentence in Chinese and English on stderr with a non-zero exit status,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hqd.catalog import CatalogError
+from hqd.config import settings
+from hqd.ingest.spec import kinds
+from hqd.ingest.summary import Summary
+
+app = typer.Typer(
+    help="hqd — 公立医院高质量发展监测评价平台 / monitoring the high-quality development of public hospitals",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+@app.command()
+def init() -> None:
+    """创建或升级仓库 / Create or upgrade the warehouse ($HQD_DB, default ./hqd.duckdb)."""
+    from hqd.warehouse import migrate
+    from hqd.warehouse.connection import connect
+    from hqd.warehouse.secret import load_secret
+
+    cfg = settings()
+    cfg.db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = connect(cfg)
+    ran = migrate.upgrade(con)
+    version = migrate.current_version(con)
+    con.close()
+    load_secret(cfg.secret_path)
+    if ran:
+        console.print(
+            f"仓库 {cfg.db_path} 已升级到版本 {version}（执行了 {len(ran)} 个迁移） / "
+            f"warehouse {cfg.db_path} upgraded to schema version {version} ({len(ran)} migration(s))"
+        )
+    else:
+        console.print(
+            f"仓库 {cfg.db_path} 已是最新版本 {version} / warehouse {cfg.db_path} is up to date "
+            f"(schema version {version})"
+        )
+
+
+def _open():
+    from hqd.warehouse.connection import WarehouseNotInitialised, open_initialised
+
+    try:
+        return open_initialised()
+    except WarehouseNotInitialised as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def load(
+    kind: Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))],
+    files: Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只校验，不写入 / check only, write nothing")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")
+    ] = False,
+) -> None:
+    """导入数据文件 / Load files of one kind; exit 1 if any file is rejected."""
+    from hqd.ingest.load import load_file
+    from hqd.ingest.spec import load_kind
+    from hqd.warehouse.secret import load_secret
+
+    try:
+        load_kind(kind)
+    except CatalogError as exc:
+        raise fail(str(exc)) from None
+    con = _open()
+    secret = load_secret(settings().secret_path)
+    rejected = False
+    for path in files:
+        with _progress(path, quiet=as_json) as advance:
+            summary = load_file(con, kind, path, secret=secret, dry_run=dry_run, progress=advance)
+        rejected |= summary.status == "rejected"
+        if as_json:
+            print(json.dumps(summary.as_json(), ensure_ascii=False))
+        else:
+            print_summary(summary)
+    con.close()
+    if rejected:
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A byte/row progress bar on stderr for long loads; silent for small files and JSON output."""
+
+    def __init__(self, path: Path, quiet: bool) -> None:
+        size = path.stat().st_size if path.is_file() else 0
+        self.enabled = not quiet and size > 20 * 1024 * 1024 and err.is_terminal
+        self.size = size
+        self.bar: Progress | None = None
+        self.path = path
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        self.bar.start()
+        task = self.bar.add_task(f"读取 reading {self.path.name}", total=self.size)
+        return lambda n: self.bar.advance(task, n * 1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+def print_summary(s: Summary) -> None:
+    status = "[green]已接受 accepted[/green]" if s.status == "accepted" else "[red]已拒绝 rejected[/red]"
+    title = f"{s.file} · {s.kind} · {status}" + (f" · 导入号 import {s.import_id}" if s.import_id else "")
+    if s.dry_run:
+        title += " · 试运行 dry run (未写入 nothing written)"
+    console.print(title)
+    if s.status == "rejected":
+        err.print(f"[red]{s.message}[/red]")
+        return
+    table = Table(show_header=True, header_style="bold")
+    for col in (
+        "读取 read",
+        "新增 new",
+        "更新 updated",
+        "未变 unchanged",
+        "隔离 quarantined",
+        "重复 duplicate",
+    ):
+        table.add_column(col, justify="right")
+    table.add_row(*(str(v) for v in (s.read, s.new, s.updated, s.unchanged, s.quarantined, s.duplicate)))
+    console.print(table)
+    console.print(s.message)
+    for r in s.reasons:
+        rows = ", ".join(r.rows) + (" …" if r.count > len(r.rows) else "")
+        console.print(f"  · [yellow]{r.rule}[/yellow] {r.field or ''}: {r.count} 行 rows ({rows})")
+        console.print(f"    {r.message_zh} / {r.message_en}")
+    if s.extra_columns:
+        console.print(f"  未使用的列 ignored columns: {'、'.join(s.extra_columns)}")
+
+
+@app.command()
+def imports(
+    limit: Annotated[int, typer.Option(help="显示最近几次 / how many recent imports")] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出历次导入及其汇总 / List past imports with their summaries."""
+    con = _open()
+    rows = con.execute(
+        """
+        SELECT import_id, kind, file_name, status, "read", "new", updated, unchanged, quarantined, duplicate,
+               encoding, strftime(started_at, '%Y-%m-%d %H:%M:%S'), message
+        FROM imports ORDER BY import_id DESC LIMIT ?""",
+        [limit],
+    ).fetchall()
+    con.close()
+    keys = [
+        "import_id",
+        "kind",
+        "file",
+        "status",
+        "read",
+        "new",
+        "updated",
+        "unchanged",
+        "quarantined",
+        "duplicate",
+        "encoding",
+        "started_at",
+        "message",
+    ]
+    if as_json:
+        for r in rows:
+            print(json.dumps(dict(zip(keys, r, strict=True)), ensure_ascii=False, default=str))
+        return
+    table = Table(
+        "导入号 id",
+        "类型 kind",
+        "文件 file",
+        "状态 status",
+        "读取 read",
+        "新增 new",
+        "更新 upd",
+        "未变 same",
+        "隔离 quar",
+        "重复 dup",
+        "编码 enc",
+        "时间 time",
+    )
+    for r in rows:
+        table.add_row(*(str(x) if x is not None else "" for x in r[:12]))
+    console.print(table)
+
+
+@app.command(name="quarantine")
+def quarantine_cmd(
+    import_id: Annotated[int, typer.Option("--import", help="导入号 / import id")],
+    out: Annotated[Path, typer.Option("--out", help="输出 .xlsx 或 .csv / output file")],
+) -> None:
+    """导出被隔离的行及原因，供医院更正重报 / Export an import's quarantined rows with their reasons."""
+    from hqd.ingest import quarantine
+
+    if out.suffix.lower() not in {".xlsx", ".csv"}:
+        raise fail(f"输出文件须为 .xlsx 或 .csv：{out} / the output must be .xlsx or .csv: {out}")
+    con = _open()
+    try:
+        n = quarantine.export(con, import_id, out)
+    except LookupError:
+        raise fail(f"导入号 {import_id} 不存在 / there is no import {import_id}") from None
+    finally:
+        con.close()
+    console.print(f"已导出 {n} 条隔离记录到 {out} / wrote {n} quarantined record(s) to {out}")
+
+
+def _mount_optional_groups() -> None:
+    """Command groups of later stages mount themselves here when their module is present."""
+    try:
+        from hqd.ews.commands import ews_app
+    except ImportError:
+        return
+    app.add_typer(ews_app, name="ews", help="传染病智能预警 / infectious-disease early warning")
+
+
+_mount_optional_groups()
+
+
+def main() -> None:
+    try:
+        app()
+    except CatalogError as exc:
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
