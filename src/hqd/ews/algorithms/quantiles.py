@@ -41,7 +41,7 @@ def _discrete_quantile(
     """q_DISCRETE_BODY of R's nmath/qDiscrete_search.h for lower-tail, non-log p."""
     zq = float(special.ndtri(p))
     y = float(np.rint(mu + sigma * (zq + gamma * (zq * zq - 1.0) / 6.0)))
-    y = max(y, 0.0)
+    y = 0.0 if y <= 0 else y
     z = cdf(y)
     p = p * (1.0 - 8.0 * EPS)
     if y < _Y_LARGE:

@@ -1,4 +1,4 @@
-"""Readers for the committed R reference CSVs, kept independent of hqd's own CSV code under test."""
+"""Readers for the committed R reference CSVs (tests/ews/reference), independent of hqd's CSV code under test."""
 
 from __future__ import annotations
 
@@ -88,6 +88,30 @@ def load_expected(row: dict[str, str], names: list[str]) -> tuple[np.ndarray, np
         ub[i, j] = np.nan if r["upperbound"] == "NA" else float(r["upperbound"])
         al[i, j] = np.nan if r["alarm"] == "NA" else float(r["alarm"])
     return rng, ub, al
+
+
+def run_row(row: dict[str, str]) -> tuple[Any, np.ndarray, np.ndarray, DataSet]:
+    """Run the hqd algorithm of one manifest row; returns (result, expected ub, expected alarm, data)."""
+    from hqd.ews.algorithms import REGISTRY
+
+    data = load_dataset(row["dataset"])
+    rng, exp_ub, exp_al = load_expected(row, data.names)
+    kwargs: dict[str, Any] = {}
+    if row["algorithm"] == "farringtonFlexible" and data.population is not None:
+        kwargs["population"] = data.population
+    res = REGISTRY[row["algorithm"]](
+        data.counts,
+        dates=data.dates,
+        freq=data.freq,
+        range=rng,
+        control=parse_params(row["params"]),
+        **kwargs,
+    )
+    return res, exp_ub, exp_al, data
+
+
+def row_id(row: dict[str, str]) -> str:
+    return f"{row['dataset']}-{row['algorithm']}-{row['config']}"
 
 
 def mismatches(
