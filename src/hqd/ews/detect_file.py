@@ -197,7 +197,8 @@ def detect(
         try:
             res = fn(s.counts, **kwargs)
         except EwsParameterError as exc:
-            raise EwsParameterError(f"序列 {s.name}：{exc}") from None
+            zh, _, en = str(exc).partition("；")
+            raise EwsParameterError(f"序列 {s.name}：{zh}；series {s.name}: {en}") from None
         for i, t in enumerate(res.range):
             al = res.alarm[i]
             out_rows.append(
