@@ -42,9 +42,8 @@ def classify(con: duckdb.DuckDBPyConnection, spec: KindSpec, multi_part: bool) -
     label = "coalesce(o._sheet || '!', '') || o._row" if multi_part else "CAST(o._row AS VARCHAR)"
     con.execute(f"""
         CREATE TEMP TABLE conflicts AS
-        SELECT p._part, p._sheet, p._row, {_keys(spec, "p.")},
-               string_agg({label}, ', '
-                          ORDER BY o._part, o._row) FILTER (WHERE o._part <> p._part OR o._row <> p._row) AS others
+        SELECT p.rowid AS _rec, p._part, p._sheet, p._row, {_keys(spec, "p.")},
+               string_agg(DISTINCT {label}, ', ') FILTER (WHERE o.rowid <> p.rowid) AS others
         FROM parsed p JOIN key_stats s ON {_key_eq(spec, "p", "s")} AND s.hashes > 1
         JOIN parsed o ON {_key_eq(spec, "o", "p")} AND len(o._issues) = 0
         WHERE len(p._issues) = 0
@@ -52,7 +51,7 @@ def classify(con: duckdb.DuckDBPyConnection, spec: KindSpec, multi_part: bool) -
     """)
     con.execute(f"""
         CREATE TEMP TABLE ranked AS
-        SELECT p._part, p._row, p._sheet, p._hash, {_keys(spec, "p.")},
+        SELECT p.rowid AS _rec, p._part, p._row, p._sheet, p._hash, {_keys(spec, "p.")},
                row_number() OVER (PARTITION BY {_keys(spec, "p.")} ORDER BY p._part, p._row) AS rn,
                first_value(p._row) OVER (PARTITION BY {_keys(spec, "p.")} ORDER BY p._part, p._row) AS first_row
         FROM parsed p JOIN key_stats s ON {_key_eq(spec, "p", "s")} AND s.hashes = 1
@@ -61,7 +60,7 @@ def classify(con: duckdb.DuckDBPyConnection, spec: KindSpec, multi_part: bool) -
     table = spec.table
     con.execute(f"""
         CREATE TEMP TABLE verdict AS
-        SELECT r._part, r._row, r._hash, {_keys(spec, "r.")},
+        SELECT r._rec, r._part, r._row, r._hash, {_keys(spec, "r.")},
                CASE WHEN t._hash IS NULL THEN 'new' WHEN t._hash = r._hash THEN 'unchanged' ELSE 'updated' END
                    AS verdict
         FROM ranked r LEFT JOIN (SELECT {keys}, row_hash AS _hash FROM {table}) t ON {_key_eq(spec, "r", "t")}
@@ -80,7 +79,7 @@ def write(con: duckdb.DuckDBPyConnection, spec: KindSpec, import_id: int, column
     table = spec.table
     con.execute("""
         CREATE TEMP TABLE to_write AS
-        SELECT p.* FROM parsed p JOIN verdict v ON p._part = v._part AND p._row = v._row
+        SELECT p.* FROM parsed p JOIN verdict v ON p.rowid = v._rec
         WHERE v.verdict IN ('new', 'updated')
     """)
     updated = f"(SELECT {_keys(spec)} FROM verdict WHERE verdict = 'updated')"

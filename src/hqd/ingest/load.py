@@ -24,7 +24,7 @@ from hqd.ingest import apply, quarantine
 from hqd.ingest.elements import element_lookup
 from hqd.ingest.errors import FileRejected
 from hqd.ingest.parse import Context, compile_source
-from hqd.ingest.readers import ReadContext, read
+from hqd.ingest.readers import ReadContext, ReadResult, read
 from hqd.ingest.source import rows_of
 from hqd.ingest.spec import KindSpec, load_kind
 from hqd.ingest.summary import Summary
@@ -62,19 +62,20 @@ def load_file(
         summary.message = f"文件 {path} 不存在 / file {path} does not exist"
         return _log_rejection(con, spec, path, summary, started, user, sha=None)
     sha = file_sha256(path)
-    con.execute("BEGIN TRANSACTION")
-    committed = False
+    in_transaction = False
     try:
         with tempfile.TemporaryDirectory(prefix="hqd-load-") as workdir:
-            _load(con, spec, path, sha, summary, Path(workdir), secret, started, user, progress)
+            # Staging the cells is not part of the warehouse: it happens before the transaction.
+            result = read(ReadContext(con, spec, path, Path(workdir), progress))
+            con.execute("BEGIN TRANSACTION")
+            in_transaction = True
+            _load(con, spec, path, sha, summary, result, secret, started, user)
         _pause_for_crash_test()
-        if dry_run:
-            con.execute("ROLLBACK")
-        else:
-            con.execute("COMMIT")
-            committed = True
+        con.execute("ROLLBACK" if dry_run else "COMMIT")
+        in_transaction = False
     except FileRejected as rejected:
-        con.execute("ROLLBACK")
+        if in_transaction:
+            con.execute("ROLLBACK")
         summary.status = "rejected"
         summary.message = rejected.message
         summary.read = summary.new = summary.updated = summary.unchanged = 0
@@ -82,12 +83,13 @@ def load_file(
         summary.reasons = []
         return _log_rejection(con, spec, path, summary, started, user, sha)
     except BaseException:
-        con.execute("ROLLBACK")
+        if in_transaction:
+            con.execute("ROLLBACK")
         raise
+    finally:
+        _drop_temp(con)
     if dry_run:
         summary.import_id = None
-    elif committed:
-        _drop_temp(con)
     return summary
 
 
@@ -97,13 +99,11 @@ def _load(
     path: Path,
     sha: str,
     summary: Summary,
-    workdir: Path,
+    result: ReadResult,
     secret: bytes,
     started: datetime,
     user: str | None,
-    progress: Progress | None,
 ) -> None:
-    result = read(ReadContext(con, spec, path, workdir, progress))
     summary.encoding, summary.file_type = result.encoding, result.file_type
     summary.sheets = [
         {"sheet": p.sheet, "header_row": p.header_row, "layout": p.header_map.layout} for p in result.parts

@@ -176,6 +176,7 @@ def compile_source(spec: KindSpec, src: SourceRows, ctx: Context) -> str:
     raw_cols = [f"{expr} AS {raw(slot)}" for slot, expr in src.slots.items()]
     if src.overflow_sql:
         raw_cols.append(f"{src.overflow_sql} AS _overflow")
+    raw_cols += list(src.passthrough)
     parse_cols, issues = [], []
     scalar_values: dict[str, str] = {}
     for f in spec.fields:
@@ -241,7 +242,7 @@ def compile_source(spec: KindSpec, src: SourceRows, ctx: Context) -> str:
             )
             derived.append(f"{resolved} AS {q(f.resolved_column)}")
             scalar_values[f.resolved_column] = q(f.resolved_column)
-            cond = f"{value} IS NOT NULL AND {q(f.resolved_column)} IS NULL"
+            cond = f"{value} IS NOT NULL AND ({resolved}) IS NULL"
             if isinstance(f.outside_ok, str):
                 cond += f" AND NOT coalesce({f.outside_ok}, false)"
         elif f.outside_ok is True:

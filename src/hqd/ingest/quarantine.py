@@ -62,7 +62,7 @@ def store_issues(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str,
         SELECT {import_id}, $file, c._sheet, c._row, $key, NULL, 'key_conflict', {key_zh}, {key_en},
                CAST(to_json(p) AS VARCHAR)
         FROM conflicts c
-        JOIN (SELECT * EXCLUDE (_issues, _row_data, _hash) FROM parsed) p ON p._part = c._part AND p._row = c._row
+        JOIN (SELECT rowid AS _rec, * EXCLUDE (_issues, _row_data, _hash) FROM parsed) p ON p._rec = c._rec
         JOIN hqd_rules r ON r.rule = 'key_conflict'
         ORDER BY c._part, c._row
     """,

@@ -42,6 +42,7 @@ class SourceRows:
     overflow_sql: str | None
     private: frozenset[str]  # slots never written anywhere in clear (identifiers)
     scales: dict[str, float] = field(default_factory=dict)  # slot -> factor of the alias the file used
+    passthrough: tuple[str, ...] = ()  # source columns the labels refer to
 
 
 def _nonblank(expr: str) -> str:
@@ -123,4 +124,15 @@ def _wide_values(
         "element": "_value_label",
         "value": "_value_label",
     }
-    return SourceRows(part.index, part.sheet, from_sql, "_row", slots, new_labels, "false", None, private)
+    return SourceRows(
+        part.index,
+        part.sheet,
+        from_sql,
+        "_row",
+        slots,
+        new_labels,
+        "false",
+        None,
+        private,
+        passthrough=("_value_label",),
+    )

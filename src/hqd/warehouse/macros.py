@@ -55,10 +55,10 @@ MACROS = {
         "(s) AS CASE WHEN hqd_number(s) = floor(hqd_number(s)) AND abs(hqd_number(s)) < 9e15 "
         "THEN CAST(hqd_number(s) AS BIGINT) END"
     ),
-    # Excel stores dates as days since 1899-12-30; five-digit serials cover 1927..2173.
+    # Excel stores dates as days since 1899-12-30 (five-digit serials cover 1927..2173); times to the second.
     "hqd_excel_serial": (
         "(s) AS CASE WHEN regexp_full_match(hqd_norm(s), '[0-9]{5}(\\.[0-9]+)?') THEN "
-        "TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(hqd_norm(s) AS DOUBLE) * 86400e6) AS BIGINT)) "
+        "TIMESTAMP '1899-12-30' + to_seconds(CAST(round(CAST(hqd_norm(s) AS DOUBLE) * 86400) AS BIGINT)) "
         "END"
     ),
     "hqd_datetime": (

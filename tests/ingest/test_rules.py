@@ -1,0 +1,239 @@
+"""Every validation rule of the contract, one test each, named for its rule (test_rule_<rule id>)."""
+
+from __future__ import annotations
+
+import sys
+
+from hqd.catalog import load_yaml
+from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge
+
+
+def quarantined(seeded, kind, rows, name="f.csv"):
+    summary = seeded.load(kind, seeded.file(name, rows))
+    assert summary.adds_up
+    return summary, seeded.reasons(summary.import_id)
+
+
+def test_every_rule_in_the_catalog_has_its_own_test():
+    rules = load_yaml("rules.yaml")
+    module = sys.modules[__name__]
+    missing = [r for r in rules if not hasattr(module, f"test_rule_{r}")]
+    assert missing == []
+
+
+def test_rule_required(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 主要诊断编码="")])
+    assert s.quarantined == 1 and reasons == [(2, "主要诊断编码", "required")]
+
+
+def test_rule_invalid_number(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 总费用="一万")])
+    assert reasons == [(2, "总费用", "invalid_number")]
+
+
+def test_rule_invalid_integer(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 年龄="60.5")])
+    assert reasons == [(2, "年龄", "invalid_integer")]
+
+
+def test_rule_invalid_date(seeded):
+    header = ["区划代码", "区划名称", "上级区划代码"]
+    rows = [
+        ["卡片编号", "疾病名称", "现住址区划代码", "发病日期", "报告日期"],
+        ["C1", "水痘", "990102", "2024-13-45", "2024-03-05"],
+    ]
+    s, reasons = quarantined(seeded, "idr-cases", rows)
+    assert header and reasons == [(2, "发病日期", "invalid_date")]
+
+
+def test_rule_invalid_datetime(seeded):
+    s, reasons = quarantined(
+        seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 入院时间="2024-03-01 25:61")]
+    )
+    assert reasons == [(2, "入院时间", "invalid_datetime")]
+
+
+def test_rule_invalid_period(seeded):
+    rows = [["机构代码", "统计期", "数据项", "数值"], [HOSP, "2024年13月", "门诊人次", "100"]]
+    s, reasons = quarantined(seeded, "values", rows)
+    assert reasons == [(2, "统计期", "invalid_period")]
+
+
+def test_rule_invalid_code(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 离院方式="7")])
+    assert reasons == [(2, "离院方式", "invalid_code")]
+    message = seeded.one("SELECT message_zh FROM quarantine WHERE import_id = ?", [s.import_id])
+    assert "1 医嘱离院" in message and "5 死亡" in message
+
+
+def test_rule_invalid_bool(seeded):
+    rows = [
+        ["机构代码", "机构名称", "区划代码", "机构级别", "机构类别", "是否县级医院"],
+        ["12990121MB0000099Z", "某医院", "990121", "二级", "综合医院", "也许"],
+    ]
+    s, reasons = quarantined(seeded, "institutions", rows)
+    assert reasons == [(2, "是否县级医院", "invalid_bool")]
+
+
+def test_rule_invalid_org_code(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 机构代码="ABC")])
+    assert reasons == [(2, "机构代码", "invalid_org_code")]
+
+
+def test_rule_invalid_region_code(seeded):
+    rows = [["区划代码", "区划名称", "上级区划代码"], ["99012", "丙县", "990100"]]
+    s, reasons = quarantined(seeded, "regions", rows)
+    assert reasons == [(2, "区划代码", "invalid_region_code")]
+
+
+def test_rule_invalid_icd10(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 其他诊断编码1="123")])
+    assert reasons == [(2, "其他诊断编码1", "invalid_icd10")]
+
+
+def test_rule_invalid_icd9(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 手术及操作编码1="X1")])
+    assert reasons == [(2, "手术及操作编码1", "invalid_icd9")]
+
+
+def test_rule_out_of_range(seeded):
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 年龄="151")])
+    assert reasons == [(2, "年龄", "out_of_range")]
+
+
+def test_rule_unknown_institution(seeded):
+    s, reasons = quarantined(
+        seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 机构代码="12990100MB9999999X")]
+    )
+    assert reasons == [(2, "机构代码", "unknown_institution")]
+
+
+def test_rule_unknown_region(seeded):
+    rows = [
+        ["机构代码", "机构名称", "区划代码", "机构级别", "机构类别"],
+        ["12990121MB0000099Z", "某医院", "990999", "二级", "综合医院"],
+    ]
+    s, reasons = quarantined(seeded, "institutions", rows)
+    assert reasons == [(2, "区划代码", "unknown_region")]
+
+
+def test_rule_unknown_organisation(seeded):
+    rows = [
+        ["对象代码", "目标项", "比较", "目标值", "截止期"],
+        ["990999", "居民健康素养水平", ">=", "30", "2025"],
+    ]
+    s, reasons = quarantined(seeded, "targets", rows)
+    assert reasons == [(2, "对象代码", "unknown_organisation")]
+
+
+def test_rule_unknown_element(seeded):
+    rows = [["机构代码", "统计期", "数据项", "数值"], [HOSP, "2024", "不存在的数据项", "1"]]
+    s, reasons = quarantined(seeded, "values", rows)
+    assert reasons == [(2, "数据项", "unknown_element")]
+
+
+def test_rule_key_conflict(seeded):
+    rows = [DISCHARGE_HEADER, discharge("A1"), discharge("A2"), discharge("A1", 年龄="61")]
+    s, reasons = quarantined(seeded, "discharges", rows)
+    assert (s.new, s.quarantined) == (1, 2)
+    assert reasons == [
+        (2, "机构代码+病案号+住院次数", "key_conflict"),
+        (4, "机构代码+病案号+住院次数", "key_conflict"),
+    ]
+    messages = [m for (m,) in seeded.rows("SELECT message_zh FROM quarantine ORDER BY row_number")]
+    assert "第 4 行" in messages[0] and "第 2 行" in messages[1]
+
+
+def test_rule_malformed_row(seeded):
+    rows = [DISCHARGE_HEADER, discharge("A1"), [*discharge("A2"), "多出来的", "列"]]
+    s, reasons = quarantined(seeded, "discharges", rows)
+    assert (s.new, s.quarantined) == (1, 1) and reasons == [(3, None, "malformed_row")]
+
+
+def test_rule_discharge_before_admission(seeded):
+    row = discharge("A1", 入院时间="2024-03-05", 出院时间="2024-03-01")
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, row])
+    assert reasons == [(2, "出院时间", "discharge_before_admission")]
+
+
+def test_rule_cost_items_exceed_total(seeded):
+    ok = discharge("A1", 总费用="3500", 西药费="3000.50", 护理费="500.40")  # 3500.90: within 1 yuan
+    bad = discharge("A2", 总费用="3500", 西药费="3000.50", 护理费="500.60")  # 3501.10
+    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, ok, bad])
+    assert s.new == 1 and reasons == [(3, "总费用", "cost_items_exceed_total")]
+
+
+def test_rule_amount_exceeds_total(seeded):
+    rows = [
+        [
+            "结算ID",
+            "参保地区划代码",
+            "就医机构代码",
+            "就医地区划代码",
+            "医疗类别",
+            "结算日期",
+            "医疗费用总额",
+            "医保基金支付金额",
+        ],
+        ["S1", "990121", COUNTY, "990121", "住院", "2024-03-05", "1000", "1000.01"],
+        ["S2", "990121", COUNTY, "990121", "住院", "2024-03-05", "1000", "1000"],
+    ]
+    s, reasons = quarantined(seeded, "claims", rows)
+    assert s.new == 1 and reasons == [(2, "医保基金支付金额", "amount_exceeds_total")]
+
+
+def test_rule_time_before_onset(seeded):
+    rows = [
+        ["中心类型", "机构代码", "病例编号", "诊断分类", "发病时间", "到达医院时间"],
+        ["胸痛", HOSP, "P1", "STEMI", "2024-03-01 10:00", "2024-03-01 09:00"],
+    ]
+    s, reasons = quarantined(seeded, "centre-cases", rows)
+    assert reasons == [(2, "到达医院时间", "time_before_onset")]
+
+
+def test_rule_time_before_door(seeded):
+    rows = [
+        [
+            "中心类型",
+            "机构代码",
+            "病例编号",
+            "诊断分类",
+            "发病时间",
+            "首次医疗接触时间",
+            "到达医院时间",
+            "导丝通过时间",
+        ],
+        [
+            "胸痛",
+            HOSP,
+            "P1",
+            "STEMI",
+            "2024-03-01 08:00",
+            "2024-03-01 08:10",
+            "2024-03-01 09:00",
+            "2024-03-01 08:50",
+        ],
+        [
+            "胸痛",
+            HOSP,
+            "P2",
+            "STEMI",
+            "2024-03-01 08:00",
+            "2024-03-01 08:10",
+            "2024-03-01 09:00",
+            "2024-03-01 10:10",
+        ],
+    ]
+    s, reasons = quarantined(seeded, "centre-cases", rows)
+    assert s.new == 1 and reasons == [(2, "导丝通过时间", "time_before_door")]
+    message = seeded.one("SELECT message_zh FROM quarantine WHERE import_id = ?", [s.import_id])
+    assert "导丝通过时间" in message and "到达医院时间" in message
+
+
+def test_rule_date_order(seeded):
+    rows = [
+        ["转诊单号", "转出机构代码", "转入机构代码", "转诊方向", "转诊日期", "接收日期"],
+        ["R1", CLINIC, COUNTY, "上转", "2024-03-05", "2024-03-04"],
+    ]
+    s, reasons = quarantined(seeded, "referrals", rows)
+    assert reasons == [(2, "接收日期", "date_order")]
