@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from python_calamine import CalamineWorkbook
+from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge, table_fingerprint
 
 from hqd.ingest import quarantine
-from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge, table_fingerprint
 
 
 def test_every_row_read_is_stored_quarantined_or_a_duplicate(seeded):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from tests.conftest import DISCHARGE_HEADER, HOSP, discharge, write_xlsx
 
 

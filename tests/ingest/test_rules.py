@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from hqd.catalog import load_yaml
 from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge
+
+from hqd.catalog import load_yaml
 
 
 def quarantined(seeded, kind, rows, name="f.csv"):
@@ -27,12 +28,12 @@ def test_rule_required(seeded):
 
 
 def test_rule_invalid_number(seeded):
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 总费用="一万")])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 总费用="一万")])
     assert reasons == [(2, "总费用", "invalid_number")]
 
 
 def test_rule_invalid_integer(seeded):
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 年龄="60.5")])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 年龄="60.5")])
     assert reasons == [(2, "年龄", "invalid_integer")]
 
 
@@ -42,12 +43,12 @@ def test_rule_invalid_date(seeded):
         ["卡片编号", "疾病名称", "现住址区划代码", "发病日期", "报告日期"],
         ["C1", "水痘", "990102", "2024-13-45", "2024-03-05"],
     ]
-    s, reasons = quarantined(seeded, "idr-cases", rows)
+    _s, reasons = quarantined(seeded, "idr-cases", rows)
     assert header and reasons == [(2, "发病日期", "invalid_date")]
 
 
 def test_rule_invalid_datetime(seeded):
-    s, reasons = quarantined(
+    _s, reasons = quarantined(
         seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 入院时间="2024-03-01 25:61")]
     )
     assert reasons == [(2, "入院时间", "invalid_datetime")]
@@ -55,7 +56,7 @@ def test_rule_invalid_datetime(seeded):
 
 def test_rule_invalid_period(seeded):
     rows = [["机构代码", "统计期", "数据项", "数值"], [HOSP, "2024年13月", "门诊人次", "100"]]
-    s, reasons = quarantined(seeded, "values", rows)
+    _s, reasons = quarantined(seeded, "values", rows)
     assert reasons == [(2, "统计期", "invalid_period")]
 
 
@@ -71,38 +72,38 @@ def test_rule_invalid_bool(seeded):
         ["机构代码", "机构名称", "区划代码", "机构级别", "机构类别", "是否县级医院"],
         ["12990121MB0000099Z", "某医院", "990121", "二级", "综合医院", "也许"],
     ]
-    s, reasons = quarantined(seeded, "institutions", rows)
+    _s, reasons = quarantined(seeded, "institutions", rows)
     assert reasons == [(2, "是否县级医院", "invalid_bool")]
 
 
 def test_rule_invalid_org_code(seeded):
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 机构代码="ABC")])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 机构代码="ABC")])
     assert reasons == [(2, "机构代码", "invalid_org_code")]
 
 
 def test_rule_invalid_region_code(seeded):
     rows = [["区划代码", "区划名称", "上级区划代码"], ["99012", "丙县", "990100"]]
-    s, reasons = quarantined(seeded, "regions", rows)
+    _s, reasons = quarantined(seeded, "regions", rows)
     assert reasons == [(2, "区划代码", "invalid_region_code")]
 
 
 def test_rule_invalid_icd10(seeded):
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 其他诊断编码1="123")])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 其他诊断编码1="123")])
     assert reasons == [(2, "其他诊断编码1", "invalid_icd10")]
 
 
 def test_rule_invalid_icd9(seeded):
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 手术及操作编码1="X1")])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 手术及操作编码1="X1")])
     assert reasons == [(2, "手术及操作编码1", "invalid_icd9")]
 
 
 def test_rule_out_of_range(seeded):
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 年龄="151")])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 年龄="151")])
     assert reasons == [(2, "年龄", "out_of_range")]
 
 
 def test_rule_unknown_institution(seeded):
-    s, reasons = quarantined(
+    _s, reasons = quarantined(
         seeded, "discharges", [DISCHARGE_HEADER, discharge("A1", 机构代码="12990100MB9999999X")]
     )
     assert reasons == [(2, "机构代码", "unknown_institution")]
@@ -113,7 +114,7 @@ def test_rule_unknown_region(seeded):
         ["机构代码", "机构名称", "区划代码", "机构级别", "机构类别"],
         ["12990121MB0000099Z", "某医院", "990999", "二级", "综合医院"],
     ]
-    s, reasons = quarantined(seeded, "institutions", rows)
+    _s, reasons = quarantined(seeded, "institutions", rows)
     assert reasons == [(2, "区划代码", "unknown_region")]
 
 
@@ -122,13 +123,13 @@ def test_rule_unknown_organisation(seeded):
         ["对象代码", "目标项", "比较", "目标值", "截止期"],
         ["990999", "居民健康素养水平", ">=", "30", "2025"],
     ]
-    s, reasons = quarantined(seeded, "targets", rows)
+    _s, reasons = quarantined(seeded, "targets", rows)
     assert reasons == [(2, "对象代码", "unknown_organisation")]
 
 
 def test_rule_unknown_element(seeded):
     rows = [["机构代码", "统计期", "数据项", "数值"], [HOSP, "2024", "不存在的数据项", "1"]]
-    s, reasons = quarantined(seeded, "values", rows)
+    _s, reasons = quarantined(seeded, "values", rows)
     assert reasons == [(2, "数据项", "unknown_element")]
 
 
@@ -152,7 +153,7 @@ def test_rule_malformed_row(seeded):
 
 def test_rule_discharge_before_admission(seeded):
     row = discharge("A1", 入院时间="2024-03-05", 出院时间="2024-03-01")
-    s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, row])
+    _s, reasons = quarantined(seeded, "discharges", [DISCHARGE_HEADER, row])
     assert reasons == [(2, "出院时间", "discharge_before_admission")]
 
 
@@ -187,7 +188,7 @@ def test_rule_time_before_onset(seeded):
         ["中心类型", "机构代码", "病例编号", "诊断分类", "发病时间", "到达医院时间"],
         ["胸痛", HOSP, "P1", "STEMI", "2024-03-01 10:00", "2024-03-01 09:00"],
     ]
-    s, reasons = quarantined(seeded, "centre-cases", rows)
+    _s, reasons = quarantined(seeded, "centre-cases", rows)
     assert reasons == [(2, "到达医院时间", "time_before_onset")]
 
 
@@ -235,5 +236,5 @@ def test_rule_date_order(seeded):
         ["转诊单号", "转出机构代码", "转入机构代码", "转诊方向", "转诊日期", "接收日期"],
         ["R1", CLINIC, COUNTY, "上转", "2024-03-05", "2024-03-04"],
     ]
-    s, reasons = quarantined(seeded, "referrals", rows)
+    _s, reasons = quarantined(seeded, "referrals", rows)
     assert reasons == [(2, "接收日期", "date_order")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from tests.conftest import DISCHARGE_HEADER, HOSP, discharge
 
 
@@ -108,10 +107,10 @@ def test_newborn_age_in_months_is_converted_to_days(seeded):
 
 def test_length_of_stay_is_derived_from_the_dates_when_missing(seeded):
     rows = [
-        DISCHARGE_HEADER + ["实际住院(天)"],
-        discharge("A1", 入院时间="2024-06-12 10:00", 出院时间="2024-06-15 09:00") + [""],
-        discharge("A2", 入院时间="2024-06-12 08:00", 出院时间="2024-06-12 17:00") + [""],
-        discharge("A3") + ["7"],
+        [*DISCHARGE_HEADER, "实际住院(天)"],
+        [*discharge("A1", 入院时间="2024-06-12 10:00", 出院时间="2024-06-15 09:00"), ""],
+        [*discharge("A2", 入院时间="2024-06-12 08:00", 出院时间="2024-06-12 17:00"), ""],
+        [*discharge("A3"), "7"],
     ]
     s = seeded.load("discharges", seeded.file("d.csv", rows))
     assert s.new == 3
