@@ -5,7 +5,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB ?= demo.duckdb
 
 .PHONY: setup system-deps demo test test-fast bench lint clean
 
@@ -22,7 +21,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 demo: setup
-	HQD_DB=$${HQD_DB:-$(DEMO_DB)} $(BIN)/hqd demo
+	$(BIN)/hqd demo
 
 test: setup
 	$(BIN)/pytest -q
@@ -38,4 +37,4 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 
 clean:
-	rm -rf $(VENV) demo-data $(DEMO_DB) $(DEMO_DB).* .pytest_cache
+	rm -rf $(VENV) demo-data hqd.duckdb hqd.duckdb.wal .pytest_cache
