@@ -8,44 +8,45 @@ from typing import Any
 import numpy as np
 from scipy import special
 
+from ._blocks import for_column_chunks
 from ._common import EwsResult, as_counts, eval_range, fail, merge_control, number, shape_back
 
 DEFAULTS: dict[str, Any] = {"alpha": None, "baseline": 7, "minSigma": 0.0}
 _LAG = {"C1": 0, "C2": 2, "C3": 4}
-_CHUNK_CELLS = 1 << 22  # rows × series per block: bounds temporaries for the 10^8-cell scale run
+_CHUNK_CELLS = 1 << 16  # rows × series per block: temporaries stay in cache for the 10^8-cell scale run
 
 
 def rolling_mean_sd(
     y: np.ndarray, width: int, first_end: int, last_end: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and sample SD of y[e-width+1 .. e] (0-based, inclusive) for e = first_end..last_end.
+    """Mean and sample SD of y[..., e-width+1 .. e] (time on the LAST axis, 0-based) for e = first_end..last_end.
 
     Integer-valued counts use exact integer sums (cumulative sums are exact below 2^53), which
     equals R's two-pass result to the last bit or so and keeps a constant window's SD exactly 0.
     Other data fall back to the two-pass formula on a strided view.  NaN anywhere in a window → NaN.
     """
-    lo, hi = first_end - width + 1, last_end + 1
-    seg = y[lo:hi]
+    seg = y[:, first_end - width + 1 : last_end + 1]
     nan = np.isnan(seg)
-    clean = np.where(nan, 0.0, seg)
-    integral = bool(np.all(clean == np.floor(clean))) and (
-        float(np.max(np.sum(clean * clean, axis=0), initial=0.0)) * width < 2.0**52
+    has_nan = bool(nan.any())
+    clean = np.where(nan, 0.0, seg) if has_nan else seg
+    zero = np.zeros((seg.shape[0], 1))
+    c1 = np.concatenate([zero, np.cumsum(clean, axis=1)], axis=1)
+    c2 = np.concatenate([zero, np.cumsum(clean * clean, axis=1)], axis=1)
+    integral = float(np.max(c2[:, -1], initial=0.0)) * width < 2.0**52 and bool(
+        np.all(clean == np.floor(clean))
     )
     if integral:
-        zero = np.zeros((1, seg.shape[1]))
-        c1 = np.concatenate([zero, np.cumsum(clean, axis=0)])
-        c2 = np.concatenate([zero, np.cumsum(clean * clean, axis=0)])
-        s1 = c1[width:] - c1[:-width]
-        s2 = c2[width:] - c2[:-width]
+        s1 = c1[:, width:] - c1[:, :-width]
+        s2 = c2[:, width:] - c2[:, :-width]
         mean = s1 / width
         sd = np.sqrt(np.maximum(width * s2 - s1 * s1, 0.0) / (width * (width - 1.0)))
     else:
-        win = np.lib.stride_tricks.sliding_window_view(clean, width, axis=0)
+        win = np.lib.stride_tricks.sliding_window_view(clean, width, axis=1)
         mean = win.mean(axis=2)
         sd = win.std(axis=2, ddof=1)
-    if nan.any():
-        cn = np.concatenate([np.zeros((1, seg.shape[1])), np.cumsum(nan, axis=0)])
-        bad = (cn[width:] - cn[:-width]) > 0
+    if has_nan:
+        cn = np.concatenate([np.zeros((seg.shape[0], 1)), np.cumsum(nan, axis=1)], axis=1)
+        bad = (cn[:, width:] - cn[:, :-width]) > 0
         mean[bad] = np.nan
         sd[bad] = np.nan
     return mean, sd
@@ -57,23 +58,20 @@ def _rmax0(x: np.ndarray) -> np.ndarray:
 
 
 def _block(y: np.ndarray, rng: np.ndarray, method: str, base: int, min_sigma: float, z: float) -> np.ndarray:
-    """Upper bounds for the range rows of one block of series."""
+    """Upper bounds (series, range) for a contiguous range; y is (series, time)."""
     if method == "C1":
         m, s = rolling_mean_sd(y, base, rng[0] - 2, rng[-1] - 2)
-        sel = rng - rng[0]
-        return m[sel] + z * np.maximum(s[sel], min_sigma)
+        return m + z * np.maximum(s, min_sigma)
     first = rng[0] - 2 if method == "C3" else rng[0]
     m, s = rolling_mean_sd(y, base, first - 4, rng[-1] - 4)
     s = np.maximum(s, min_sigma)
     if method == "C2":
-        sel = rng - first
-        return m[sel] + z * s[sel]
+        return m + z * s
     with np.errstate(divide="ignore", invalid="ignore"):
-        c2 = (y[first - 1 : rng[-1]] - m) / s
-        sel = rng - first
-        p2 = _rmax0(c2[sel - 2] - 1.0)
-        p1 = _rmax0(c2[sel - 1] - 1.0)
-        return _rmax0(y[rng - 1] + s[sel] * (z - (p2 + p1)))
+        c2 = (y[:, first - 1 : rng[-1]] - m) / s
+        p2 = _rmax0(c2[:, :-2] - 1.0)
+        p1 = _rmax0(c2[:, 1:-1] - 1.0)
+        return _rmax0(y[:, rng[0] - 1 : rng[-1]] + s[:, 2:] * (z - (p2 + p1)))
 
 
 def ears(
@@ -100,13 +98,26 @@ def ears(
             f"series too short: ears{method} at t={rng[0]} needs {max_lag} earlier periods",
         )
     z = float(special.ndtri(1.0 - alpha))
-    ub = np.empty((rng.size, ncol))
-    step = max(1, _CHUNK_CELLS // max(n, 1))
-    for c0 in np.arange(0, ncol, step):
-        ub[:, c0 : c0 + step] = _block(y[:, c0 : c0 + step], rng, method, base, min_sigma, z)
-    obs = y[rng - 1]
-    with np.errstate(invalid="ignore"):
-        alarm = np.where(np.isnan(ub) | np.isnan(obs), np.nan, (obs > ub).astype(float))
+    span = np.arange(rng[0], rng[-1] + 1)
+    ub = np.empty((span.size, ncol))
+    alarm = np.empty((span.size, ncol))
+    lo = span[0] - max_lag - 1  # first needed row, 0-based
+    step = max(1, _CHUNK_CELLS // (span[-1] - lo))
+
+    def work(cols: slice) -> None:
+        for c0 in np.arange(cols.start, cols.stop, step):
+            cc = slice(c0, min(c0 + step, cols.stop))
+            yt = np.ascontiguousarray(y[lo : span[-1], cc].T)  # (series, time): contiguous along time
+            u = _block(yt, span - lo, method, base, min_sigma, z)
+            obs = yt[:, span[0] - 1 - lo :]
+            with np.errstate(invalid="ignore"):
+                al = np.where(np.isnan(u) | np.isnan(obs), np.nan, obs > u)
+            ub[:, cc] = u.T
+            alarm[:, cc] = al.T
+
+    for_column_chunks(ncol, work)
+    if span.size != rng.size:
+        ub, alarm = ub[rng - rng[0]], alarm[rng - rng[0]]
     return EwsResult(range=rng, upperbound=shape_back(ub, one_d), alarm=shape_back(alarm, one_d))
 
 
