@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._blocks import COLS, for_column_chunks
 from ._common import (
     EwsResult,
     as_counts,
@@ -26,7 +27,7 @@ from ._common import (
 )
 
 DEFAULTS: dict[str, Any] = {"obsDays": 7, "years": 3, "halfPeriods": 2, "percentile": 50, "inclusive": False}
-_CELLS = 1 << 14  # elements per lane per block: keeps the selection network inside the CPU cache
+_CELLS = 1 << 15  # elements per lane per block: keeps the selection network inside the CPU cache
 
 
 @cache
@@ -62,15 +63,59 @@ def _selection_network(n: int, wanted: tuple[int, ...]) -> tuple[tuple[int, int,
 
 
 def order_statistics(lanes: list[np.ndarray], wanted: tuple[int, ...]) -> list[np.ndarray]:
-    """k-th smallest values across equally-shaped arrays, elementwise (NaN-free input)."""
-    lanes = list(lanes)
-    for a, b, need_min, need_max in _selection_network(len(lanes), wanted):
-        lo = np.minimum(lanes[a], lanes[b]) if need_min else None
-        if need_max:
-            lanes[b] = np.maximum(lanes[a], lanes[b])
-        if need_min:
-            lanes[a] = lo
-    return [lanes[k] for k in wanted]
+    """k-th smallest values across equally-shaped arrays, elementwise (NaN-free input).
+
+    Works in place on copies with one spare buffer, so a block allocates nothing per comparator.
+    """
+    work = list(lanes)
+    owned = [False] * len(work)  # inputs may be views of the caller's data: never write into them
+    tmp = np.empty_like(work[0])
+    for a, b, need_min, need_max in _selection_network(len(work), wanted):
+        if need_min and need_max:
+            np.minimum(work[a], work[b], out=tmp)
+            if owned[b]:
+                np.maximum(work[a], work[b], out=work[b])
+            else:
+                work[b], owned[b] = np.maximum(work[a], work[b]), True
+            if owned[a]:
+                work[a], tmp = tmp, work[a]
+            else:
+                work[a], owned[a], tmp = tmp, True, np.empty_like(tmp)
+        elif need_min:
+            work[a], owned[a] = (
+                (np.minimum(work[a], work[b], out=work[a]) if owned[a] else np.minimum(work[a], work[b])),
+                True,
+            )
+        else:
+            work[b], owned[b] = (
+                (np.maximum(work[a], work[b], out=work[b]) if owned[b] else np.maximum(work[a], work[b])),
+                True,
+            )
+    return [work[k] for k in wanted]
+
+
+def _window_sums(yc: np.ndarray, obs: int) -> np.ndarray:
+    """Sums over obs consecutive rows (row i ↔ window ending at row i+obs-1), in the narrowest exact
+    dtype: int16 / float32 when counts are integers small enough, so the percentile network moves
+    2-4x less memory; NaN (float64 only) propagates to every window containing it."""
+    top = float(np.max(np.abs(yc), initial=0.0)) * obs
+    integral = bool(np.all(yc == np.floor(yc)))
+    dtype = np.int16 if integral and top < 2**15 else np.float32 if integral and top < 2**24 else np.float64
+    x = yc.astype(dtype)
+    m = x.shape[0] - obs + 1
+    out = x[0:m].copy()
+    for i in range(1, obs):
+        out += x[i : i + m]
+    if dtype == np.int16 and int(out.max(initial=0)) < 2**7:  # int8 halves the network's traffic again
+        out = out.astype(np.int8)
+    return out
+
+
+def _rows(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """a[idx] without a copy when idx is a run of consecutive rows (the usual case)."""
+    if idx[-1] - idx[0] == idx.size - 1 and (idx.size < 2 or np.all(np.diff(idx) == 1)):
+        return a[idx[0] : idx[-1] + 1]
+    return a[idx]
 
 
 def _shift_back(days: np.ndarray, years: int, freq: int) -> np.ndarray:
@@ -117,12 +162,6 @@ def mpm(
     obs, years, half, pct, inclusive = _validate(merge_control("mpm", DEFAULTS, control))
     span = freq * years + obs * (half + 1)
     rng = eval_range(range, n, min(span, n))
-    zero = np.zeros((1, ncol))
-    csum = np.concatenate([zero, np.cumsum(np.nan_to_num(y), axis=0)])
-    cnan = np.concatenate([zero, np.cumsum(np.isnan(y), axis=0)])
-    win = np.full((n, ncol), np.nan)  # win[e] = sum y[e-obs+1 .. e] (0-based)
-    win[obs - 1 :] = csum[obs:] - csum[:-obs]
-    win[obs - 1 :][(cnan[obs:] - cnan[:-obs]) > 0] = np.nan
     ends = rng - 1
     if dates is None:
         backs = [ends - freq * yy for yy in np.arange(1, years + 1)]
@@ -130,42 +169,53 @@ def mpm(
         days = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
         backs = [_shift_back(days, int(yy), freq)[ends] for yy in np.arange(1, years + 1)]
     lane_idx = [b + obs * j for b in backs for j in np.arange(-half, half + 1)]
-    ok = np.ones(ends.size, dtype=bool)
+    ok = ends >= obs - 1
     for b in backs:
         ok &= b >= 0
     for li in lane_idx:
         ok &= (li >= obs - 1) & (li < n)
-    lane_idx = [np.where(ok, li, obs - 1) for li in lane_idx]
+    lane_idx = [np.where(ok, li, obs - 1) - (obs - 1) for li in lane_idx]
+    cur_idx = np.where(ok, ends, obs - 1) - (obs - 1)
     nl = len(lane_idx)
     posn = (nl - 1) * pct / 100.0
     lo = int(np.floor(posn))
     hi = min(lo + 1, nl - 1)
     frac = posn - lo
-    finite = win[np.isfinite(win)]
-    integral = bool(np.all(finite == np.floor(finite)))
-    dtype = np.float32 if integral and float(np.max(np.abs(finite), initial=0.0)) < 2**24 else np.float64
     thr = np.empty((ends.size, ncol))
-    step = max(1, _CELLS // ncol)
-    for r0 in np.arange(0, ends.size, step):
-        rows = slice(r0, r0 + step)
-        lanes = [win[li[rows]].astype(dtype) for li in lane_idx]
-        bad = np.zeros(lanes[0].shape, dtype=bool)
-        for lane in lanes:
-            bad |= np.isnan(lane)
-        a, b = order_statistics(lanes, (lo, hi))
-        a, b = a.astype(float), b.astype(float)
-        diff = b - a  # numpy's _lerp, including its t >= 0.5 form, so results equal np.percentile
-        t = np.where(frac >= 0.5, b - diff * (1.0 - frac), a + diff * frac)
-        t[bad] = np.nan
-        thr[rows] = t
-    thr[~ok] = np.nan
-    cur = win[ends]
-    with np.errstate(invalid="ignore"):
-        hit = (cur >= thr) & (cur >= 1) if inclusive else cur > thr
-    alarm = np.where(np.isnan(thr) | np.isnan(cur), np.nan, hit.astype(float))
+    alarm = np.empty((ends.size, ncol))
+    step = max(1, _CELLS // min(ncol, COLS))
+
+    def work(cols: slice) -> None:
+        win = _window_sums(y[:, cols], obs)
+        has_nan = win.dtype == np.float64 and bool(np.isnan(win).any())
+        for r0 in np.arange(0, ends.size, step):
+            rs = slice(r0, min(r0 + step, ends.size))
+            lanes = [_rows(win, li[rs]) for li in lane_idx]
+            a, b = order_statistics(lanes, (lo, hi))
+            a = a.astype(float)
+            if frac == 0:
+                t = a
+            else:  # numpy's _lerp, including its t >= 0.5 form, so results equal np.percentile
+                b = b.astype(float)
+                diff = b - a
+                t = b - diff * (1.0 - frac) if frac >= 0.5 else a + diff * frac
+            if has_nan:
+                bad = np.zeros(t.shape, dtype=bool)
+                for lane in lanes:
+                    bad |= np.isnan(lane)
+                t[bad] = np.nan
+            t[~ok[rs]] = np.nan
+            cur = _rows(win, cur_idx[rs]).astype(float)
+            cur[~ok[rs]] = np.nan
+            with np.errstate(invalid="ignore"):
+                hit = (cur >= t) & (cur >= 1) if inclusive else cur > t
+            al = hit.astype(float)
+            al[np.isnan(t) | np.isnan(cur)] = np.nan
+            thr[rs, cols], alarm[rs, cols] = t, al
+
+    for_column_chunks(ncol, work)
     return EwsResult(
         range=rng,
         upperbound=shape_back(thr, one_d),
         alarm=shape_back(alarm, one_d),
-        extra={"current": shape_back(cur, one_d)},
     )
