@@ -24,6 +24,13 @@ try:  # optional: multi-threaded OpenBLAS is 2-3x *slower* on thousands of tiny 
 except ImportError:  # pragma: no cover
     threadpool_limits = None
 
+try:  # numpy's in-place Householder kernel: np.linalg.qr would copy every stack first
+    from numpy.linalg import _umath_linalg
+
+    _QR_RAW = _umath_linalg.qr_r_raw
+except (ImportError, AttributeError):  # pragma: no cover
+    _QR_RAW = None
+
 MAXIT = 25
 EPSILON = 1e-8
 
@@ -53,6 +60,15 @@ def single_thread_blas() -> Iterator[None]:
         return
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def _qr_r(a: np.ndarray, p: int) -> np.ndarray:
+    """Upper p rows of the Householder R of each stacked matrix; may overwrite `a` (scratch)."""
+    if _QR_RAW is None:
+        return np.linalg.qr(a, mode="r")
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        _QR_RAW(a, signature="d->d")
+    return a[:, :p, :]
 
 
 def _deviance(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -87,31 +103,35 @@ def glm_fit(
     w_work = np.zeros((k, n))
     converged = np.zeros(k, dtype=bool)
     active = np.arange(k)
-    xa, ya, wa, oa, eta_a, mu_a = x, y, w_prior, offset, eta, mu
+    xt = np.ascontiguousarray(x.transpose(0, 2, 1))  # (K, p, n): columns contiguous, i.e. Fortran matrices
+    xa, ya, wa, oa, eta_a, mu_a = xt, y, w_prior, offset, eta, mu
     dev_old = _deviance(ya, mu_a, wa)
-    aug = np.empty((k, n, p + 1))
+    aug_t = np.empty((k, p + 1, n))
+    live = np.ones(k, dtype=bool)
     for _ in range(MAXIT):
         d = np.maximum(np.exp(eta_a), EPS)
         z = (eta_a - oa) + (ya - mu_a) / d
         ww = wa * d * d / mu_a
         sw = np.sqrt(ww)
-        aug = aug[: active.size]
-        np.multiply(xa, sw[:, :, None], out=aug[:, :, :p])
-        np.multiply(sw, z, out=aug[:, :, p])
-        raug = np.linalg.qr(aug, mode="r")
-        ba = np.linalg.solve(raug[:, :p, :p], raug[:, :p, p:])[:, :, 0]
-        eta_a = np.einsum("knp,kp->kn", xa, ba) + oa
+        aug_t = aug_t[: active.size]
+        np.multiply(xa, sw[:, None, :], out=aug_t[:, :p, :])
+        np.multiply(sw, z, out=aug_t[:, p, :])
+        raug = _qr_r(aug_t.transpose(0, 2, 1), p + 1)
+        ba = np.linalg.solve(np.triu(raug[:, :p, :p]), raug[:, :p, p:])[:, :, 0]
+        eta_a = np.einsum("kpn,kp->kn", xa, ba) + oa
         mu_a = np.maximum(np.exp(eta_a), EPS)
         dev = _deviance(ya, mu_a, wa)
-        beta[active], eta[active], mu[active], w_work[active] = ba, eta_a, mu_a, ww
-        done = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < EPSILON
+        upd = active[live]  # members that already stopped keep the state of their last iteration
+        beta[upd], eta[upd], mu[upd], w_work[upd] = ba[live], eta_a[live], mu_a[live], ww[live]
+        done = live & (np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < EPSILON)
         converged[active[done]] = True
-        if done.all():
+        live &= ~done
+        if not live.any():
             break
-        if done.any():
-            keep = ~done
-            active, xa, ya, wa, oa = active[keep], xa[keep], ya[keep], wa[keep], oa[keep]
-            eta_a, mu_a, dev = eta_a[keep], mu_a[keep], dev[keep]
+        if live.sum() < 0.7 * live.size:  # compacting copies every array: only worth it now and then
+            active, xa, ya, wa, oa = active[live], xa[live], ya[live], wa[live], oa[live]
+            eta_a, mu_a, dev = eta_a[live], mu_a[live], dev[live]
+            live = live[live]
         dev_old = dev
     a = np.sqrt(w_work)[:, :, None] * x
     q, r = np.linalg.qr(a) if need_q else (np.zeros((k, n, 0)), np.linalg.qr(a, mode="r"))
