@@ -206,3 +206,42 @@ def test_algorithm_parameter_error_names_series(tmp_path: Path) -> None:
     assert code == 1 and "series s1" in msg and "noPeriods" in msg
     code, msg = run(in_path, tmp_path / "o.csv", "--algorithm", "cusum", "--freq", "52")
     assert code == 1 and "unknown algorithm" in msg
+
+
+def test_mpm_and_fixed_through_the_cli(tmp_path: Path) -> None:
+    # 3 daily series-days: fixed signals on the single case; MPM (obsDays 1, years 1, halfPeriods 0,
+    # freq 365 by index since dates are labels) compares day 366 with day 1 only: 4 > 2 → alarm.
+    lines = ["series,t,date,count"] + [
+        f"x,{t},d{t},{4 if t == 366 else 2 if t == 1 else 0}" for t in range(1, 367)
+    ]
+    in_path = write(tmp_path / "IN.csv", "\n".join(lines) + "\n")
+    code, msg = run(in_path, tmp_path / "f.csv", "--algorithm", "fixed", "--freq", "365", "--range-last", "2")
+    assert code == 0, msg
+    assert [(r["t"], r["upperbound"], r["alarm"]) for r in read(tmp_path / "f.csv")] == [
+        ("365", "1", "0"),
+        ("366", "1", "1"),
+    ]
+    code, msg = run(
+        in_path,
+        tmp_path / "m.csv",
+        "--algorithm",
+        "mpm",
+        "--freq",
+        "365",
+        "--range-last",
+        "2",
+        "--obsDays",
+        "1",
+        "--years",
+        "1",
+        "--halfPeriods",
+        "0",
+        "--percentile",
+        "50",
+    )
+    assert code == 0, msg
+    rows = read(tmp_path / "m.csv")
+    assert [(r["t"], r["date"], r["upperbound"], r["alarm"]) for r in rows] == [
+        ("365", "d365", "", ""),
+        ("366", "d366", "2", "1"),
+    ]
