@@ -172,7 +172,9 @@ def detect(
 ) -> int:
     """Run one algorithm on every series of IN.csv and write OUT.csv; returns the number of rows written.
 
-    Series are run one by one because each may have its own length and date axis.
+    Series sharing the same time axis (same length and date labels) run as one 2-D call, so a
+    national file of 10^5 county × disease series costs a few vectorised calls, not 10^5; output
+    keeps the input's series order.
     """
     if algorithm not in REGISTRY:
         raise EwsParameterError(
@@ -182,33 +184,43 @@ def detect(
     if range_last is not None and range_last < 1:
         raise EwsParameterError("--range-last 必须 >= 1；--range-last must be >= 1")
     fn = REGISTRY[algorithm]
-    out_rows: list[list[str]] = []
-    for s in read_counts(in_path):
-        n = s.counts.size
+    series = read_counts(in_path)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, s in enumerate(series):
+        groups.setdefault(tuple(s.labels), []).append(i)
+    results: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for members in groups.values():
+        first = series[members[0]]
+        n = first.counts.size
         rng = None if range_last is None else np.arange(max(1, n - range_last + 1), n + 1)
         kwargs: dict[str, Any] = {
-            "dates": s.dates,
+            "dates": first.dates,
             "freq": freq,
             "range": rng,
             "control": dict(control or {}),
         }
-        if algorithm == "farringtonFlexible" and s.population is not None:
-            kwargs["population"] = s.population
+        pops = [series[i].population for i in members]
+        if algorithm == "farringtonFlexible" and all(p is not None for p in pops):
+            kwargs["population"] = np.column_stack(pops)
         try:
-            res = fn(s.counts, **kwargs)
+            res = fn(np.column_stack([series[i].counts for i in members]), **kwargs)
         except EwsParameterError as exc:
             zh, _, en = str(exc).partition("；")
-            raise EwsParameterError(f"序列 {s.name}：{zh}；series {s.name}: {en}") from None
-        for i, t in enumerate(res.range):
-            al = res.alarm[i]
+            raise EwsParameterError(f"序列 {first.name}：{zh}；series {first.name}: {en}") from None
+        for j, i in enumerate(members):
+            results[i] = (res.range, res.upperbound[:, j], res.alarm[:, j])
+    out_rows: list[list[str]] = []
+    for i, s in enumerate(series):
+        rng_i, ub, al = results[i]
+        for r, t in enumerate(rng_i):
             out_rows.append(
                 [
                     s.name,
                     str(t),
                     s.labels[t - 1],
                     s.count_text[t - 1],
-                    _fmt(res.upperbound[i]),
-                    "" if math.isnan(al) else str(int(al)),
+                    _fmt(ub[r]),
+                    "" if math.isnan(al[r]) else str(int(al[r])),
                 ]
             )
     with Path(out_path).open("w", encoding="utf-8", newline="") as fh:
