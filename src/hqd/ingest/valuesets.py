@@ -38,13 +38,11 @@ class ValueSet:
                 table.setdefault(norm_value(str(form)), code)
         return table
 
-    def sql(self, raw: str) -> str:
-        """SQL mapping the cell `raw` to its code, or NULL when it is none of the accepted forms."""
+    def sql(self, n: str) -> str:
+        """SQL mapping the normalised cell `n` to its code, or NULL when it is none of the accepted forms."""
         whole = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in self.forms().items())
         codes = " ".join(f"WHEN {sql_str(norm_value(c))} THEN {sql_str(c)}" for c, _, _ in self.values)
-        return (
-            f"(CASE upper(hqd_norm({raw})) {whole} ELSE (CASE upper(hqd_code_prefix({raw})) {codes} END) END)"
-        )
+        return f"(CASE upper({n}) {whole} ELSE (CASE upper(hqd_code_prefix_n({n})) {codes} END) END)"
 
 
 @lru_cache(maxsize=1)

@@ -44,76 +44,79 @@ def _sql_list(items: list[str] | tuple[str, ...]) -> str:
     return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in items) + "]"
 
 
-MACROS = {
-    # Half-width, trimmed text; the base of every parser.
-    "hqd_norm": f"(s) AS trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}'))",
-    # Trimmed text as given (names keep their full-width characters).
-    "hqd_text": "(s) AS nullif(trim(CAST(s AS VARCHAR), ' \t\r\n\u3000'), '')",
-    "hqd_is_empty": f"(s) AS (s IS NULL OR hqd_norm(s) IN {tuple(EMPTY_MARKERS)!r})",
-    "hqd_number": ("(s) AS TRY_CAST(replace(regexp_replace(hqd_norm(s), '%$', ''), ',', '') AS DOUBLE)"),
+# Parsers of normalised text `n` (half-width, trimmed). The loader normalises each cell once and calls
+# these; the hqd_<name>(s) wrappers below normalise first, for use on raw text.
+PARSERS = {
+    "hqd_is_empty": f"(n) AS (n IS NULL OR n IN {tuple(EMPTY_MARKERS)!r})",
+    "hqd_number": "(n) AS TRY_CAST(replace(regexp_replace(n, '%$', ''), ',', '') AS DOUBLE)",
     "hqd_integer": (
-        "(s) AS CASE WHEN hqd_number(s) = floor(hqd_number(s)) AND abs(hqd_number(s)) < 9e15 "
-        "THEN CAST(hqd_number(s) AS BIGINT) END"
+        "(n) AS CASE WHEN hqd_number_n(n) = floor(hqd_number_n(n)) AND abs(hqd_number_n(n)) < 9e15 "
+        "THEN CAST(hqd_number_n(n) AS BIGINT) END"
     ),
     # Excel stores dates as days since 1899-12-30 (five-digit serials cover 1927..2173); times to the second.
     "hqd_excel_serial": (
-        "(s) AS CASE WHEN regexp_full_match(hqd_norm(s), '[0-9]{5}(\\.[0-9]+)?') THEN "
-        "TIMESTAMP '1899-12-30' + to_seconds(CAST(round(CAST(hqd_norm(s) AS DOUBLE) * 86400) AS BIGINT)) "
-        "END"
+        "(n) AS CASE WHEN regexp_full_match(n, '[0-9]{5}(\\.[0-9]+)?') THEN "
+        "TIMESTAMP '1899-12-30' + to_seconds(CAST(round(CAST(n AS DOUBLE) * 86400) AS BIGINT)) END"
     ),
+    # ISO text takes the fast cast; the other forms go through the format list.
     "hqd_datetime": (
-        "(s) AS coalesce(try_strptime(regexp_replace(hqd_norm(s), '\\s+', ' ', 'g'), "
-        f"{_sql_list(_DATETIME_FORMATS)}), hqd_excel_serial(s))"
+        "(n) AS coalesce(TRY_CAST(n AS TIMESTAMP), try_strptime(regexp_replace(n, '\\s+', ' ', 'g'), "
+        f"{_sql_list(_DATETIME_FORMATS)}), hqd_excel_serial_n(n))"
     ),
-    "hqd_date": "(s) AS CAST(hqd_datetime(s) AS DATE)",
+    "hqd_date": "(n) AS CAST(hqd_datetime_n(n) AS DATE)",
     # Periods: 2024 | 2024Q1 | 2024-03, from every form the contract accepts.
     "hqd_period": (
-        "(s) AS CASE "
-        "WHEN regexp_full_match(hqd_norm(s), '[0-9]{4}年?') THEN left(hqd_norm(s), 4) "
-        "WHEN regexp_full_match(upper(hqd_norm(s)), '[0-9]{4}\\s*Q[1-4]') "
-        "THEN left(hqd_norm(s), 4) || 'Q' || right(hqd_norm(s), 1) "
-        "WHEN regexp_full_match(hqd_norm(s), '[0-9]{4}年第?[1-4一二三四]季度') "
-        "THEN left(hqd_norm(s), 4) || 'Q' || translate(regexp_extract(hqd_norm(s), '([1-4一二三四])季度', 1), "
-        "'一二三四', '1234') "
-        "WHEN regexp_full_match(hqd_norm(s), '[0-9]{4}([-/.]|年)(0?[1-9]|1[0-2])月?') "
-        "THEN left(hqd_norm(s), 4) || '-' || lpad(regexp_extract(hqd_norm(s), '^[0-9]{4}[-/.年]([0-9]{1,2})', 1), "
-        "2, '0') "
-        "WHEN regexp_full_match(hqd_norm(s), '[0-9]{4}(0[1-9]|1[0-2])') "
-        "THEN left(hqd_norm(s), 4) || '-' || right(hqd_norm(s), 2) "
+        "(n) AS CASE "
+        "WHEN regexp_full_match(n, '[0-9]{4}年?') THEN left(n, 4) "
+        "WHEN regexp_full_match(upper(n), '[0-9]{4}\\s*Q[1-4]') THEN left(n, 4) || 'Q' || right(n, 1) "
+        "WHEN regexp_full_match(n, '[0-9]{4}年第?[1-4一二三四]季度') "
+        "THEN left(n, 4) || 'Q' || translate(regexp_extract(n, '([1-4一二三四])季度', 1), '一二三四', '1234') "
+        "WHEN regexp_full_match(n, '[0-9]{4}([-/.]|年)(0?[1-9]|1[0-2])月?') "
+        "THEN left(n, 4) || '-' || lpad(regexp_extract(n, '^[0-9]{4}[-/.年]([0-9]{1,2})', 1), 2, '0') "
+        "WHEN regexp_full_match(n, '[0-9]{4}(0[1-9]|1[0-2])') THEN left(n, 4) || '-' || right(n, 2) "
         "END"
     ),
     # 统一社会信用代码 (18), 组织机构代码 (9, often written with a dash), 医疗机构登记号 (22).
     "hqd_org_code": (
-        "(s) AS CASE WHEN regexp_full_match(upper(hqd_norm(s)), "
-        "'[0-9A-Z]{18}|[0-9A-Z]{8}-?[0-9X]|[0-9A-Z]{22}') THEN upper(hqd_norm(s)) END"
+        "(n) AS CASE WHEN regexp_full_match(upper(n), '[0-9A-Z]{18}|[0-9A-Z]{8}-?[0-9X]|[0-9A-Z]{22}') "
+        "THEN upper(n) END"
     ),
-    "hqd_region_code": "(s) AS CASE WHEN regexp_full_match(hqd_norm(s), '[0-9]{6}') THEN hqd_norm(s) END",
+    "hqd_region_code": "(n) AS CASE WHEN regexp_full_match(n, '[0-9]{6}') THEN n END",
     "hqd_bool": (
-        "(s) AS CASE WHEN lower(hqd_norm(s)) IN ('是', 'y', 'yes', 'true', '1', '有') THEN true "
-        "WHEN lower(hqd_norm(s)) IN ('否', 'n', 'no', 'false', '0', '2') THEN false END"
+        "(n) AS CASE WHEN lower(n) IN ('是', 'y', 'yes', 'true', '1', '有') THEN true "
+        "WHEN lower(n) IN ('否', 'n', 'no', 'false', '0', '2') THEN false END"
     ),
     # ICD-10 国临版 (e.g. I21.000x001, J95.800x004) and ICD-9-CM-3 国临版 (e.g. 81.5100, 36.1000x001).
     "hqd_icd10": (
-        "(s) AS CASE WHEN regexp_full_match(hqd_norm(s), '[A-Za-z][0-9]{2}[0-9A-Za-z.+*†/\\-]{0,16}') "
-        "THEN upper(left(hqd_norm(s), 1)) || substr(hqd_norm(s), 2) END"
+        "(n) AS CASE WHEN regexp_full_match(n, '[A-Za-z][0-9]{2}[0-9A-Za-z.+*†/\\-]{0,16}') "
+        "THEN upper(left(n, 1)) || substr(n, 2) END"
     ),
-    "hqd_icd9": (
-        "(s) AS CASE WHEN regexp_full_match(hqd_norm(s), '[0-9]{2}(\\.[0-9A-Za-z]{1,12})?') "
-        "THEN hqd_norm(s) END"
+    "hqd_icd9": "(n) AS CASE WHEN regexp_full_match(n, '[0-9]{2}(\\.[0-9A-Za-z]{1,12})?') THEN n END",
+    # The leading code of "1.医嘱离院" / "1-医嘱离院" / "1 医嘱离院".
+    "hqd_code_prefix": "(n) AS nullif(regexp_extract(n, '^([0-9A-Za-z]+)\\s*[.\\-、:\\s]\\s*\\S', 1), '')",
+    # Header-style key for looking up data elements by name: no spaces, upper case.
+    "hqd_key": "(n) AS upper(regexp_replace(rtrim(n, ':'), '\\s+', '', 'g'))",
+}
+
+MACROS = {
+    # Half-width, trimmed text; the base of every parser.
+    # translate() is slow in DuckDB, so it runs only on the rare cells that hold a full-width character.
+    "hqd_norm": (
+        "(s) AS CASE WHEN regexp_matches(CAST(s AS VARCHAR), '[\uff01-\uff5e\u3000]') "
+        f"THEN trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}')) ELSE trim(CAST(s AS VARCHAR)) END"
     ),
+    # Trimmed text as given (names keep their full-width characters).
+    "hqd_text": "(s) AS nullif(trim(CAST(s AS VARCHAR), ' \t\r\n\u3000'), '')",
     # One quarantine reason; every member VARCHAR so the reasons of a row form one typed list.
     "hqd_issue": (
         "(f, v, r, o, h, lo, hi) AS struct_pack(field := CAST(f AS VARCHAR), value := CAST(v AS VARCHAR), "
         "rule := CAST(r AS VARCHAR), other := CAST(o AS VARCHAR), hint := CAST(h AS VARCHAR), "
         "lo := CAST(lo AS VARCHAR), hi := CAST(hi AS VARCHAR))"
     ),
-    # Header-style key for looking up data elements by name: half-width, no spaces, upper case.
-    "hqd_key": "(s) AS upper(regexp_replace(rtrim(hqd_norm(s), ':'), '\\s+', '', 'g'))",
-    # The leading code of "1.医嘱离院" / "1-医嘱离院" / "1 医嘱离院".
-    "hqd_code_prefix": (
-        "(s) AS nullif(regexp_extract(hqd_norm(s), '^([0-9A-Za-z]+)\\s*[.\\-、:\\s]\\s*\\S', 1), '')"
-    ),
 }
+for _name, _body in PARSERS.items():
+    MACROS[f"{_name}_n"] = _body.replace("_n(n)", "_n(n)")
+    MACROS[_name] = f"(s) AS {_name}_n(hqd_norm(s))"
 
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:
