@@ -137,3 +137,27 @@ def test_hospital_code_is_matched_case_insensitively_in_interface_headers(seeded
     row = [HOSP, "A1", "1", "1", "2", "2024-03-01", "2024-03-03", "I21.900", "1", "100"]
     s = seeded.load("discharges", seeded.file("d.csv", [header, row]))
     assert s.new == 1
+
+
+def test_a_large_file_is_decoded_in_parallel_ranges_with_the_same_row_numbers(seeded, tmp_path, monkeypatch):
+    import hqd.ingest.encoding as encoding
+
+    monkeypatch.setattr(encoding, "PARALLEL_MIN_BYTES", 0)  # force two ranges on a small file
+    lines = [",".join(DISCHARGE_HEADER)]
+    expected_bad = []
+    for i in range(1, 301):
+        if i % 50 == 0:
+            lines.append("")  # blank lines shift the rows after them
+        row = discharge(f"A{i}", 离院方式="7" if i % 37 == 0 else "1")
+        if i % 61 == 0:
+            row[DISCHARGE_HEADER.index("姓名")] = '"王\n小明"'  # a quoted cell spanning two lines
+        lines.append(",".join(row))
+        if i % 37 == 0:
+            expected_bad.append(
+                len("\n".join(lines).split("\n")) - row[DISCHARGE_HEADER.index("姓名")].count("\n")
+            )
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="gbk")
+    s = seeded.load("discharges", path)
+    assert (s.read, s.new, s.quarantined) == (300, 300 - len(expected_bad), len(expected_bad))
+    assert [r for r, _, _ in seeded.reasons(s.import_id)] == expected_bad

@@ -1,38 +1,40 @@
 """Reading CSV/TXT text in UTF-8, UTF-8 with BOM, GBK or GB18030, streaming, so any file size fits in memory.
 
 DuckDB reads only UTF-8 here (its other encodings come from an extension an offline network cannot
-fetch), so the file is decoded strictly in the first encoding that works and rewritten as UTF-8 data
-lines for DuckDB's CSV reader. The pass also finds the header row and remembers which lines were blank,
-so every record can be given the line number the user sees.
+fetch), so the file is decoded strictly in the first encoding that works and rewritten as UTF-8 for
+DuckDB's CSV reader. The same pass finds the header row and writes each record's line number, as the
+user sees it, in front of the record: DuckDB skips blank lines and cannot say which line a record came
+from, and a quoted cell may span lines (tracked by quote parity, so continuation lines are not numbered).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import itertools
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 8 * 1024 * 1024
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 HEADER_SEARCH_LINES = 30
-_EMPTY_LINE = re.compile(r"^\r?$", re.M)
 _CANDIDATES = ("utf-8", "gbk", "gb18030")
 _LABEL = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8-BOM", "gbk": "GBK", "gb18030": "GB18030"}
 
 
 @dataclass
 class TextLayout:
-    """What the decoding pass learned about a text file."""
+    """What the decoding pass learned about a text file; `data_paths` hold `line<delim>record` lines."""
 
     encoding: str
     delimiter: str
     header: list[str]
     header_line: int  # 1-based line number of the header row
-    data_path: Path
-    data_lines: int = 0  # lines written after the header, blank ones included
-    blank_lines: list[int] = field(default_factory=list)  # 1-based line numbers (in the file) of blank lines
+    data_paths: list[Path]
+    multiline: bool = False  # some quoted cell spans lines (DuckDB must then read without parallelism)
 
 
 class Undecodable(Exception):
@@ -51,14 +53,6 @@ def _split_row(line: str, delimiter: str) -> list[str]:
 
 def _delimiter(line: str) -> str:
     return "\t" if line.count("\t") > line.count(",") else ","
-
-
-def _decoded_chunks(path: Path, codec: str) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            yield decoder.decode(chunk)
-        yield decoder.decode(b"", final=True)
 
 
 def _codecs_for(path: Path) -> tuple[str, ...]:
@@ -80,7 +74,7 @@ def first_bad_offset(path: Path, codec: str) -> int | None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                pending = len(decoder.getstate()[0]) if hasattr(decoder, "getstate") else 0
+                pending = len(decoder.getstate()[0])
                 return max(offset + exc.start - pending, 0)
             offset += len(chunk)
         try:
@@ -92,14 +86,19 @@ def first_bad_offset(path: Path, codec: str) -> int | None:
 
 def transcode(
     path: Path,
-    data_path: Path,
+    workdir: Path,
     is_header: Callable[[list[str]], bool],
     progress: Callable[[int], None] | None = None,
+    parts: int = 2,
 ) -> TextLayout:
-    """Decode `path` strictly, find the header row, and write the data lines after it to `data_path` as UTF-8."""
+    """Decode `path` strictly, find the header row, and write the numbered records after it as UTF-8.
+
+    A large file is cut at line ends into `parts` ranges decoded by as many processes; each writes its own
+    file. DuckDB reads several files in parallel, and the line numbers make their order irrelevant.
+    """
     for codec in _codecs_for(path):
         try:
-            return _transcode_with(path, data_path, codec, is_header, progress)
+            return _transcode_with(path, workdir, codec, is_header, progress, parts)
         except UnicodeDecodeError:
             continue
     offsets = {
@@ -109,88 +108,147 @@ def transcode(
     raise Undecodable(offsets)
 
 
+class _Numberer:
+    """Writes complete lines as `line<delim>record`, leaving the continuation lines of quoted cells alone."""
+
+    def __init__(self, out, delimiter: str, first_line: int, in_quote: bool = False) -> None:
+        self.out = out
+        self.delimiter = delimiter
+        self.line = first_line
+        self.in_quote = in_quote
+        self.multiline = False
+
+    def write(self, block: str) -> None:
+        lines = block.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        parts = []
+        d = self.delimiter
+        for text in lines:
+            text = text.removesuffix("\r")
+            if self.in_quote:
+                parts.append(text)
+                self.multiline = True
+            elif text:
+                parts.append(f"{self.line}{d}{text}")
+            if '"' in text and text.count('"') % 2:
+                self.in_quote = not self.in_quote
+            self.line += 1
+        if parts:
+            self.out.write("\n".join(parts) + "\n")
+
+
+def _find_header(
+    path: Path, codec: str, is_header: Callable[[list[str]], bool]
+) -> tuple[int, list[str], str, int]:
+    """(header line number, cells, delimiter, byte offset of the first data line), reading line by line."""
+    offset = line_no = searched = 0
+    with path.open("rb") as fh:
+        for raw_line in fh:
+            line_no += 1
+            start, offset = offset, offset + len(raw_line)
+            text = raw_line.decode("utf-8-sig" if codec == "utf-8-sig" and start == 0 else _body(codec))
+            cleaned = text.rstrip("\r\n")
+            if not cleaned.strip().strip(",\t"):
+                continue
+            searched += 1
+            delimiter = _delimiter(cleaned)
+            cells = _split_row(cleaned, delimiter)
+            if is_header(cells):
+                return line_no, cells, delimiter, offset
+            if searched >= HEADER_SEARCH_LINES:
+                break
+    raise NoHeader()
+
+
+def _body(codec: str) -> str:
+    return "utf-8" if codec == "utf-8-sig" else codec
+
+
+def _count(path: Path, start: int, end: int) -> tuple[int, int]:
+    """Newlines and double quotes between two offsets (neither byte occurs inside a GBK/GB18030/UTF-8 character)."""
+    lines = quotes = 0
+    with path.open("rb") as fh:
+        fh.seek(start)
+        remaining = end - start
+        while remaining > 0:
+            chunk = fh.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            lines += chunk.count(b"\n")
+            quotes += chunk.count(b'"')
+    return lines, quotes
+
+
+def _ranges(path: Path, data_start: int, first_line: int, parts: int) -> list[tuple[int, int, int]]:
+    """(start, end, first line) of each range, cut at line ends outside quoted cells."""
+    size = path.stat().st_size
+    if parts <= 1 or size - data_start < PARALLEL_MIN_BYTES:
+        return [(data_start, size, first_line)]
+    cuts = [data_start]
+    with path.open("rb") as fh:
+        for k in range(1, parts):
+            fh.seek(data_start + (size - data_start) * k // parts)
+            fh.readline()
+            cut = fh.tell()
+            while cut < size and _count(path, data_start, cut)[1] % 2:  # inside a quoted cell: move on
+                fh.readline()
+                cut = fh.tell()
+            if cut > cuts[-1] and cut < size:
+                cuts.append(cut)
+    cuts.append(size)
+    out, line = [], first_line
+    for a, b in itertools.pairwise(cuts):
+        out.append((a, b, line))
+        line += _count(path, a, b)[0]
+    return out
+
+
+def number_range(
+    path: Path, start: int, end: int, codec: str, delimiter: str, first_line: int, out_path: Path
+) -> bool:
+    """Decode one byte range and write its numbered records; returns whether a quoted cell spans lines."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    with path.open("rb") as fh, out_path.open("w", encoding="utf-8", newline="") as out:
+        numberer = _Numberer(out, delimiter, first_line)
+        fh.seek(start)
+        remaining, pending = end - start, ""
+        while remaining > 0:
+            chunk = fh.read(min(CHUNK, remaining))
+            remaining -= len(chunk)
+            pending += decoder.decode(chunk, final=remaining <= 0)
+            cut = pending.rfind("\n") + 1
+            numberer.write(pending[:cut])
+            pending = pending[cut:]
+        if pending:
+            numberer.write(pending + "\n")
+    return numberer.multiline
+
+
 def _transcode_with(
     path: Path,
-    data_path: Path,
+    workdir: Path,
     codec: str,
     is_header: Callable[[list[str]], bool],
     progress: Callable[[int], None] | None,
+    parts: int,
 ) -> TextLayout:
-    chunks = _decoded_chunks(path, codec)
-    pending = ""
-    line_no = 0
-    layout: TextLayout | None = None
-    searched = 0
-    with data_path.open("w", encoding="utf-8", newline="") as out:
-        for text in chunks:
-            if progress:
-                progress(len(text))
-            pending += text
-            if layout is None:
-                # Look for the header among the first non-empty lines.
-                while layout is None and "\n" in pending:
-                    line, pending = pending.split("\n", 1)
-                    line_no += 1
-                    stripped = line.strip().strip("\ufeff")
-                    if not stripped or not stripped.strip(",\t"):
-                        continue
-                    searched += 1
-                    delimiter = _delimiter(line)
-                    cells = _split_row(line.rstrip("\r").lstrip("\ufeff"), delimiter)
-                    if is_header(cells):
-                        layout = TextLayout(_LABEL[codec], delimiter, cells, line_no, data_path)
-                    elif searched >= HEADER_SEARCH_LINES:
-                        raise NoHeader()
-                if layout is None:
-                    continue
-            cut = pending.rfind("\n") + 1
-            block, pending = pending[:cut], pending[cut:]
-            _note_blank_lines(block, layout, line_no)
-            line_no += block.count("\n")
-            out.write(block)
-        if layout is None:
-            line = pending.rstrip("\r").lstrip("\ufeff")
-            if line.strip() and is_header(_split_row(line, _delimiter(line))):
-                layout = TextLayout(
-                    _LABEL[codec],
-                    _delimiter(line),
-                    _split_row(line, _delimiter(line)),
-                    line_no + 1,
-                    data_path,
-                )
-                pending = ""
-            else:
-                raise NoHeader()
-        if pending:
-            _note_blank_lines(pending + "\n", layout, line_no)
-            line_no += 1
-            out.write(pending + "\n")
-    layout.data_lines = line_no - layout.header_line
-    return layout
-
-
-def _note_blank_lines(block: str, layout: TextLayout, lines_before: int) -> None:
-    """Record the file line numbers of empty lines in `block` (DuckDB skips those, so row numbers shift)."""
-    count_from, running = 0, lines_before
-    for match in _EMPTY_LINE.finditer(block):
-        if match.start() == len(block):
-            break
-        running += block.count("\n", count_from, match.start())
-        count_from = match.start()
-        layout.blank_lines.append(running + 1)
-
-
-def record_start_lines(data_path: Path, delimiter: str, first_line: int) -> list[int]:
-    """File line number where each CSV record starts; needed only when quoted cells span lines.
-
-    Empty lines yield no record (DuckDB skips them too); `first_line` is the file line of the first data line.
-    """
-    starts = []
-    with data_path.open("r", encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        consumed = 0
-        for row in reader:
-            if row:
-                starts.append(first_line + consumed)
-            consumed = reader.line_num
-    return starts
+    header_line, header, delimiter, data_start = _find_header(path, codec, is_header)
+    ranges = _ranges(path, data_start, header_line + 1, parts)
+    jobs = [
+        (path, a, b, _body(codec), delimiter, line, workdir / f"data{i}.csv")
+        for i, (a, b, line) in enumerate(ranges)
+    ]
+    if len(jobs) == 1:
+        multiline = [number_range(*jobs[0])]
+    else:
+        with ProcessPoolExecutor(
+            max_workers=len(jobs), mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            multiline = list(pool.map(number_range, *zip(*jobs, strict=True)))
+    if progress:
+        progress(path.stat().st_size)
+    return TextLayout(
+        _LABEL[codec], delimiter, header, header_line, [job[-1] for job in jobs], any(multiline)
+    )

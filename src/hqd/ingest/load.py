@@ -28,6 +28,7 @@ from hqd.ingest.readers import ReadContext, ReadResult, read
 from hqd.ingest.source import rows_of
 from hqd.ingest.spec import KindSpec, load_kind
 from hqd.ingest.summary import Summary
+from hqd.ingest.timing import stage
 
 Progress = Callable[[int], None]
 
@@ -66,12 +67,14 @@ def load_file(
     try:
         with tempfile.TemporaryDirectory(prefix="hqd-load-") as workdir:
             # Staging the cells is not part of the warehouse: it happens before the transaction.
-            result = read(ReadContext(con, spec, path, Path(workdir), progress))
+            with stage("read"):
+                result = read(ReadContext(con, spec, path, Path(workdir), progress))
             con.execute("BEGIN TRANSACTION")
             in_transaction = True
             _load(con, spec, path, sha, summary, result, secret, started, user)
         _pause_for_crash_test()
-        con.execute("ROLLBACK" if dry_run else "COMMIT")
+        with stage("commit"):
+            con.execute("ROLLBACK" if dry_run else "COMMIT")
         in_transaction = False
     except FileRejected as rejected:
         if in_transaction:
@@ -118,16 +121,19 @@ def _load(
     ctx = Context(types, secret)
     for part in result.parts:
         sql = compile_source(spec, rows_of(spec, part), ctx)
-        if part.index == 0:
-            con.execute(f"CREATE TEMP TABLE parsed AS {sql}")
-        else:
-            con.execute(f"INSERT INTO parsed BY NAME {sql}")
+        with stage(f"parse part {part.index}"):
+            if part.index == 0:
+                con.execute(f"CREATE TEMP TABLE parsed AS {sql}")
+            else:
+                con.execute(f"INSERT INTO parsed BY NAME {sql}")
     summary.read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
-    outcome = apply.classify(con, spec, multi_part=len(result.parts) > 1)
+    with stage("classify"):
+        outcome = apply.classify(con, spec, multi_part=len(result.parts) > 1)
     import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
     summary.import_id = import_id
     columns = apply.stored_columns(con, spec.table)
-    apply.write(con, spec, import_id, columns)
+    with stage("write"):
+        apply.write(con, spec, import_id, columns)
     summary.new, summary.updated, summary.unchanged = outcome.new, outcome.updated, outcome.unchanged
     summary.duplicate = outcome.duplicate
     summary.quarantined = quarantine.quarantined_rows(con)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from hqd.ingest.encoding import NoHeader, TextLayout, Undecodable, record_start_lines, transcode
+from hqd.ingest.encoding import NoHeader, TextLayout, Undecodable, transcode
 from hqd.ingest.errors import FileRejected
 from hqd.ingest.headers import HeaderMap, build_map, minimum_match
 from hqd.ingest.source import Part
@@ -89,9 +89,8 @@ def _no_header(ctx: ReadContext, where: str = "") -> FileRejected:
 
 @register_reader(".csv", ".txt", ".tsv")
 def read_text(ctx: ReadContext) -> ReadResult:
-    data_path = ctx.workdir / "data.csv"
     try:
-        layout = transcode(ctx.path, data_path, _is_header(ctx.spec), ctx.progress)
+        layout = transcode(ctx.path, ctx.workdir, _is_header(ctx.spec), ctx.progress, parts=_threads(ctx))
     except Undecodable as exc:
         raise FileRejected(
             f"文件 {ctx.path.name} 无法按 UTF-8、GBK 或 GB18030 解码（UTF-8 在第 {exc.offsets['UTF-8']} 字节、"
@@ -119,81 +118,23 @@ def _guess(path: Path) -> str:
 
 
 def _load_csv(ctx: ReadContext, layout: TextLayout, hm: HeaderMap) -> Part:
+    """The CSV is parsed by the load statement itself, straight from the file: staging a million rows of
+    text in a table first would cost more than parsing them."""
     width = len(layout.header)
-    columns = {f"c{i}": "VARCHAR" for i in range(width)} | {"_overflow": "VARCHAR"}
-    table = "stage_p0"
+    columns = {"_line": "BIGINT"} | {f"c{i}": "VARCHAR" for i in range(width)} | {"_overflow": "VARCHAR"}
     delim = "\\t" if layout.delimiter == "\t" else ","
-    base = (
-        f"read_csv('{_lit(layout.data_path)}', header=false, columns={columns!r}, delim='{delim}', "
+    source = (
+        f"read_csv({[str(p) for p in layout.data_paths]!r}, header=false, columns={columns!r}, delim='{delim}', "
         f"quote='\"', escape='\"', null_padding=true, strict_mode=false, auto_detect=false"
+        f"{', parallel=false' if layout.multiline else ''}) AS stage_p0"
     )
-    try:
-        ctx.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {base})")
-    except duckdb.Error as exc:
-        if "parallel" not in str(exc):
-            raise FileRejected(
-                f"文件 {ctx.path.name} 不是可读取的CSV：{str(exc).splitlines()[0]}",
-                f"file {ctx.path.name} is not a readable CSV: {str(exc).splitlines()[0]}",
-            ) from None
-        ctx.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {base}, parallel=false)")
-    records = ctx.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    first_data_line = layout.header_line + 1
-    blank = [b for b in layout.blank_lines if b > layout.header_line]
-    if records == layout.data_lines - len(blank):
-        starts = _segments_from_blanks(first_data_line, blank)
-    else:  # quoted cells span lines: ask the csv module where each record starts
-        starts = _segments_from_starts(
-            record_start_lines(layout.data_path, layout.delimiter, first_data_line)
-        )
-    row_sql, from_sql = _row_mapping(ctx.con, table, starts)
-    return Part(0, None, layout.header_line, hm, table, row_sql, from_sql, width, overflow_sql="_overflow")
-
-
-def _lit(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _segments_from_blanks(first_line: int, blanks: list[int]) -> list[tuple[int, int]]:
-    """(first record index, its line) for each run of non-blank lines."""
-    segments = [(0, first_line)]
-    record, line = 0, first_line
-    for b in sorted(blanks):
-        if b < line:
-            continue
-        record += b - line
-        line = b + 1
-        if segments[-1][0] == record:
-            segments[-1] = (record, line)
-        else:
-            segments.append((record, line))
-    return segments
-
-
-def _segments_from_starts(starts: list[int]) -> list[tuple[int, int]]:
-    segments: list[tuple[int, int]] = []
-    for i, line in enumerate(starts):
-        if not segments or line != segments[-1][1] + (i - segments[-1][0]):
-            segments.append((i, line))
-    return segments or [(0, 0)]
-
-
-def _row_mapping(
-    con: duckdb.DuckDBPyConnection, table: str, segments: list[tuple[int, int]]
-) -> tuple[str, str]:
-    """SQL giving each staged record its file line; rowids inside a transaction start at an offset."""
-    base, top, count = con.execute(f"SELECT min(rowid), max(rowid), count(*) FROM {table}").fetchone()
-    if count and top - base + 1 != count:
-        raise RuntimeError(f"staged rows of {table} are not contiguous")
-    base = base or 0
-    if len(segments) == 1:
-        rec, line = segments[0]
-        return f"({table}.rowid - {base} + {line - rec})", table
-    con.execute(f"CREATE TEMP TABLE {table}_lines (first_rec BIGINT, first_line BIGINT)")
-    con.executemany(f"INSERT INTO {table}_lines VALUES (?, ?)", segments)
-    return (
-        f"({table}.rowid - {base} - {table}_lines.first_rec + {table}_lines.first_line)",
-        f"{table} ASOF JOIN {table}_lines ON {table}.rowid - {base} >= {table}_lines.first_rec",
+    return Part(
+        0, None, layout.header_line, hm, "stage_p0", "stage_p0._line", source, width, overflow_sql="_overflow"
     )
+
+
+def _threads(ctx: ReadContext) -> int:
+    return int(ctx.con.execute("SELECT current_setting('threads')").fetchone()[0])
 
 
 def cell_text(value: object) -> str | None:

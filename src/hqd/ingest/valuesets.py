@@ -32,9 +32,10 @@ class ValueSet:
         return "、".join(parts)
 
     def forms(self) -> dict[str, str]:
-        table: dict[str, str] = {}
+        """Accepted form -> code, the codes first: most cells hold a code, and CASE stops at the first match."""
+        table: dict[str, str] = {norm_value(code): code for code, _, _ in self.values}
         for code, label, aliases in self.values:
-            for form in (code, label, *aliases):
+            for form in (label, *aliases):
                 table.setdefault(norm_value(str(form)), code)
         return table
 
@@ -42,7 +43,10 @@ class ValueSet:
         """SQL mapping the normalised cell `n` to its code, or NULL when it is none of the accepted forms."""
         whole = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in self.forms().items())
         codes = " ".join(f"WHEN {sql_str(norm_value(c))} THEN {sql_str(c)}" for c, _, _ in self.values)
-        return f"(CASE upper({n}) {whole} ELSE (CASE upper(hqd_code_prefix_n({n})) {codes} END) END)"
+        return (
+            f"(CASE WHEN {n} IS NULL THEN NULL ELSE (CASE upper({n}) {whole} "
+            f"ELSE (CASE upper(hqd_code_prefix_n({n})) {codes} END) END) END)"
+        )
 
 
 @lru_cache(maxsize=1)

@@ -100,9 +100,11 @@ PARSERS = {
 
 MACROS = {
     # Half-width, trimmed text; the base of every parser.
-    # translate() is slow in DuckDB, so it runs only on the rare cells that hold a full-width character.
+    # translate() is slow in DuckDB, so it runs only on the rare cells that hold a full-width character
+    # (an all-ASCII cell, whose byte length equals its length, skips even the regex).
     "hqd_norm": (
-        "(s) AS CASE WHEN regexp_matches(CAST(s AS VARCHAR), '[\uff01-\uff5e\u3000]') "
+        "(s) AS CASE WHEN strlen(CAST(s AS VARCHAR)) = length(CAST(s AS VARCHAR)) THEN trim(CAST(s AS VARCHAR)) "
+        "WHEN regexp_matches(CAST(s AS VARCHAR), '[\uff01-\uff5e\u3000]') "
         f"THEN trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}')) ELSE trim(CAST(s AS VARCHAR)) END"
     ),
     # Trimmed text as given (names keep their full-width characters).
