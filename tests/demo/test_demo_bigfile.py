@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-import demo_contract as cc
+from tests.demo import demo_contract as cc
 
 from hqd.demo import write_discharges_csv
-from hqd.demo.bigfile import write_discharges_csv as chunked
+from hqd.demo.bigfile import write_in_chunks
 from hqd.demo.region import build_region
 
 
 def test_chunks_stream_into_one_clean_file(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
-    chunked(path, 2_500, seed=7, chunk=1_000)
+    write_in_chunks(path, 2_500, seed=7, encoding="gbk", chunk=1_000)
     raw = path.read_bytes()
     raw.decode("gbk")
     _, _, header, rows = cc.read_sheets(path)[0]

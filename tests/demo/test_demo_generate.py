@@ -10,9 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-import demo_contract as cc
+from tests.demo import demo_contract as cc
 
 from hqd.demo import DemoFile, generate
 from hqd.demo.base import KINDS
@@ -258,3 +256,28 @@ def test_identifiers_look_real(demo: tuple[Path, list[DemoFile], dict]) -> None:
     rel = next(f["file"] for f in manifest["files"] if f["kind"] == "claims")
     ids = [r[1] for r in cc.read_sheets(root / rel)[0][3][:2000]]
     assert all(id_check_valid(x) for x in ids)
+
+
+def test_key_conflicts_spare_ground_truth(demo: tuple[Path, list[DemoFile], dict]) -> None:
+    """A loader may quarantine both rows of a key conflict; the earlier one must never carry ground truth."""
+    root, _, manifest = demo
+    counties = {c["code"] for c in manifest["in_county_share"]["counties"]}
+    originals: dict[str, set[tuple[str | None, int]]] = defaultdict(set)
+    for m in manifest["malformed"]:
+        if m["kind"] == "key_conflict":
+            originals[m["file"]].add((m["sheet"], m["related_row"]))
+    assert originals
+    kinds = {f["file"]: f["kind"] for f in manifest["files"]}
+    for rel, wanted in originals.items():
+        for sheet, header_row, header, rows in cc.read_sheets(root / rel):
+            names = [cc.norm_header(h) for h in header]
+            for i, r in enumerate(rows):
+                if (sheet, header_row + 1 + i) not in wanted:
+                    continue
+                row = dict(zip(names, r, strict=False))
+                if kinds[rel] == "claims":
+                    assert _pick(row, "医疗类别", "就诊类型") != "住院"
+                elif kinds[rel] == "discharges":
+                    assert _pick(row, "现住址区划代码", "现住址编码", "常住地区划代码") not in counties
+                elif kinds[rel] == "referrals":
+                    assert row["转诊方向"] != "下转"

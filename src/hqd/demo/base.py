@@ -70,6 +70,8 @@ def strs(values: object) -> np.ndarray | pa.Array:
     if isinstance(values, pa.Array):
         return values
     arr = np.asarray(values)
+    if arr.dtype == object:  # Python strings go straight to Arrow (cheaper than a numpy string cast)
+        return pa.array(arr, type=pa.string())
     if arr.dtype == STR:
         return arr
     return arr.astype(STR)

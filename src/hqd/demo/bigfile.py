@@ -15,8 +15,12 @@ from hqd.demo.writers import encode, text_lines
 CHUNK = 100_000
 
 
-def write_discharges_csv(path: Path, n: int, *, seed: int, encoding: str = "gbk", chunk: int = CHUNK) -> None:
+def write_discharges_csv(path: Path, n: int, *, seed: int, encoding: str = "gbk") -> None:
     """n discharges of the region's institutions (no malformed rows), standard headers, written chunk by chunk."""
+    write_in_chunks(path, n, seed=seed, encoding=encoding, chunk=CHUNK)
+
+
+def write_in_chunks(path: Path, n: int, *, seed: int, encoding: str, chunk: int) -> None:
     model = build_region()
     rng = np.random.default_rng(seed)
     path = Path(path)

@@ -103,6 +103,7 @@ def _broken(
 ) -> tuple[Table, list[Malformed]]:
     """Inject the broken rows (canonical names), then give the columns the file's own headers."""
     mapping = {k: header_name(k, layout.dialect) for k in table.header}
+    county_resident = np.isin(np.asarray(table.columns["现住址区划代码"], dtype=object), COUNTIES)
     broken, notes = inject(
         table,
         BREAKS,
@@ -112,6 +113,7 @@ def _broken(
         sheet=sheet,
         header_row=header_row,
         rename=mapping,
+        protect=county_resident,
     )
     return broken.rename(mapping), notes
 

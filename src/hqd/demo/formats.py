@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 from hqd.demo.base import STR, lookup
 
@@ -85,15 +86,24 @@ def fmt_int(x: np.ndarray) -> np.ndarray:
 _CENTS = np.asarray([f".{c:02d}" for c in range(100)], dtype=STR)
 
 
-def fmt_money(cents: np.ndarray, style: Style) -> np.ndarray:
+def fmt_money(cents: np.ndarray, style: Style) -> np.ndarray | pa.Array:
     """int64 cents as yuan text with two decimals (optionally 1,234.50)."""
     cents = np.asarray(cents, dtype=np.int64)
-    neg = cents < 0
-    a = np.abs(cents)
-    whole = a // 100
-    body = np.asarray([f"{w:,}" for w in whole.tolist()], dtype=STR) if style.thousands else whole.astype(STR)
-    out = np.strings.add(body, _CENTS[a % 100])
-    return np.where(neg, np.strings.add("-", out), out) if neg.any() else out
+    if style.thousands:
+        a = np.abs(cents)
+        body = np.asarray([f"{w:,}" for w in (a // 100).tolist()], dtype=STR)
+        out = np.strings.add(body, _CENTS[a % 100])
+        return np.where(cents < 0, np.strings.add("-", out), out)
+    # decimal128 holds the unscaled integer: build it from the cents and let Arrow print it
+    words = np.empty((len(cents), 2), dtype=np.int64)
+    words[:, 0] = cents
+    words[:, 1] = np.where(cents < 0, -1, 0)
+    dec = pa.Array.from_buffers(pa.decimal128(18, 2), len(cents), [None, pa.py_buffer(words.tobytes())])
+    return dec.cast(pa.string())
+
+
+def arrow_int(x: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(x, dtype=np.int64)).cast(pa.string())
 
 
 def fmt_code(codes: np.ndarray, labels: dict[str, str], style: Style, sep: str = ".") -> np.ndarray:

@@ -11,7 +11,7 @@ from hqd.demo.casemix import CASE_TYPES
 from hqd.demo.codes import ICD9, ICD10
 from hqd.demo.costs import COST_ITEMS, SUB_ITEMS
 from hqd.demo.episodes import Episodes
-from hqd.demo.formats import Style, fmt_code, fmt_date, fmt_datetime, fmt_int, fmt_money, nullify
+from hqd.demo.formats import Style, arrow_int, fmt_code, fmt_date, fmt_datetime, fmt_money, nullify
 from hqd.demo.region import RegionModel
 
 _PROC_NAMES = {k: v[0] for k, v in ICD9.items()}
@@ -178,11 +178,11 @@ def frontsheet_table(
         "机构代码": codes[g("inst")],
         "医疗机构名称": names[g("inst")],
         "病案号": g("bah"),
-        "住院次数": fmt_int(g("times")),
+        "住院次数": arrow_int(g("times")),
         "姓名": g("name"),
         "性别": _sex(g("male"), style),
         "出生日期": fmt_date(g("birth"), style),
-        "年龄": fmt_int(age),
+        "年龄": arrow_int(age),
         "年龄不足1周岁的年龄(天)": nullify(np.where(age == 0, g("age_days").astype(str), ""), style),
         "新生儿出生体重(克)": nullify(
             np.where(g("birth_weight") > 0, g("birth_weight").astype(str), ""), style
@@ -196,7 +196,7 @@ def frontsheet_table(
         "入院科别": g("dept_in"),
         "出院时间": fmt_datetime(g("discharge"), style),
         "出院科别": g("dept_out"),
-        "实际住院(天)": fmt_int(g("los")),
+        "实际住院(天)": arrow_int(g("los")),
         "主要诊断编码": g("dx"),
         "主要诊断名称": map_values(g("dx"), ICD10),
         "主要诊断入院病情": _label_only(g("main_poa"), POA, style),
@@ -231,7 +231,7 @@ def frontsheet_table(
     c["离院方式"] = fmt_code(g("lyfs"), DISCHARGE, style)
     c["拟接收医疗机构代码"] = nullify(g("receiver"), style)
     c["出院31天内再住院计划"] = _label_only(g("readmit_plan"), PLAN, style)
-    c["入住ICU天数"] = fmt_int(g("icu_days"))
+    c["入住ICU天数"] = arrow_int(g("icu_days"))
     c["DRG编码"] = g("drg")
     c["总费用"] = fmt_money(g("total"), style)
     c["自付金额"] = fmt_money(g("self_pay"), style)
@@ -243,9 +243,7 @@ def frontsheet_table(
         for sub in parents.get(item, []):
             c[sub] = fmt_money(subs[:, sub_index[sub]], style)
     dates = {"出生日期", "入院时间", "出院时间", *(f"手术及操作日期{k + 1}" for k in range(proc_slots))}
-    table = Table(
-        {k: np.asarray(v) if len(v) == n else fill(n, "") for k, v in c.items()}, set(NUMERIC), dates
-    )
+    table = Table({k: v if len(v) == n else fill(n, "") for k, v in c.items()}, set(NUMERIC), dates)
     return table
 
 

@@ -27,6 +27,15 @@ from hqd.demo.malform import Break, count_for, inject, insert_row
 from hqd.demo.region import COUNTIES, DESIGNED_SHARE, RegionModel, build_region
 from hqd.demo.writers import Sheet, write_csv, write_xlsx
 
+MALFORMED_NOTES = {
+    "row": "row number as the user sees it: CSV line / Excel row, the header row counted (data start at 2, or at 3 "
+    "in a sheet that begins with a blank row); sheet names the XLSX sheet",
+    "copies": "every malformed row is an extra copy of a good row with one defect; the good rows are all kept",
+    "duplicate_row": "identical to related_row (earlier); a loader keeps one and counts the other as a duplicate",
+    "key_conflict": "same natural key as related_row (earlier) with different content; a loader may quarantine "
+    "both. related_row is never part of any ground truth here (no outbreak card, no county resident's stay, "
+    "no inpatient settlement, no 下转 referral), so every figure in this manifest holds either way",
+}
 STREAMS = (
     "episodes",
     "discharge_files",
@@ -179,11 +188,13 @@ def generate(
     refs = referrals.build_referrals(ep, model, rng["referrals"])
     year = np.clip(refs["day"].astype("datetime64[Y]").astype(int) + 1970, 2024, 2025)
     for y, style in ((2024, Style()), (2025, Style(dates="slash", seconds=False))):
+        idx = np.flatnonzero(year == y)
         out.csv(
             "referrals",
             f"referrals/双向转诊记录_{y}.csv",
-            referrals.referral_table(refs, np.flatnonzero(year == y), style),
+            referrals.referral_table(refs, idx, style),
             referrals.BREAKS,
+            protect=refs["dir"][idx] == "下转",
         )
 
     # five centres
@@ -228,12 +239,14 @@ def generate(
     settle = claims.build_claims(ep, model, plan, rng["claims"])
     settle_year = settle["day"].astype("datetime64[Y]").astype(int) + 1970
     for y in (2024, 2025):
+        idx = np.flatnonzero(settle_year == y)
         out.csv(
             "claims",
             f"claims/医保结算清单_{y}.csv",
-            claims.claims_table(settle, np.flatnonzero(settle_year == y), Style()),
+            claims.claims_table(settle, idx, Style()),
             claims.BREAKS,
             rename=claims.HEADERS_2025 if y == 2025 else None,
+            protect=settle["cat"][idx] == "住院",
         )
 
     manifest = {
@@ -243,6 +256,7 @@ def generate(
         "discharges": discharges,
         "region": _region_manifest(model),
         "files": out.summary,
+        "malformed_notes": MALFORMED_NOTES,
         "malformed": [
             m.as_dict() for m in sorted(out.malformed, key=lambda m: (m.file, m.sheet or "", m.row))
         ],

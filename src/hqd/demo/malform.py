@@ -87,19 +87,21 @@ def inject(
 ) -> tuple[Table, list[Malformed]]:
     """Insert count broken copies of random good rows; returns the new table and what was broken where.
 
-    protect marks rows that must not serve as templates (e.g. injected outbreak cases).
+    protect marks rows that must never be the original of a key conflict: a loader may quarantine both rows
+    of a conflict, so rows that carry ground truth (outbreak cards, in-county stays …) are kept out of them.
     """
     n = len(table)
     if count <= 0 or n == 0 or not breaks:
         return table, []
-    eligible = np.flatnonzero(~protect) if protect is not None else np.arange(n)
-    templates = rng.choice(eligible, min(count * 3, len(eligible)), replace=False)
+    templates = rng.choice(n, min(count * 4, n), replace=False)
     start = int(rng.integers(len(breaks)))
     made: list[tuple[int, Row, Break, str]] = []
     for t in templates.tolist():
         if len(made) == count:
             break
         brk = breaks[(start + len(made)) % len(breaks)]
+        if brk.kind == "key_conflict" and protect is not None and protect[t]:
+            continue
         out = brk.make(table.row(t), rng)
         if out is None:
             continue

@@ -27,16 +27,24 @@ def _quote(col: pa.Array, delimiter: str) -> pa.Array:
 
 def text_lines(table: Table, delimiter: str = ",", header: bool = True) -> bytes:
     """The table as UTF-8 CSV bytes, CRLF line ends (the fast path: pyarrow joins the columns)."""
-    cols = [_quote(to_arrow(v), delimiter) for v in table.columns.values()]
+    cols = [to_arrow(v) for v in table.columns.values()]
     parts: list[bytes] = []
     if header:
         parts.append((delimiter.join(table.header) + "\r\n").encode("utf-8"))
     if len(table):
-        line = pc.binary_join_element_wise(*cols, delimiter) if len(cols) > 1 else cols[0]
+        line = _join(cols, delimiter)
+        # quote only when some value holds a delimiter, a quote or a line break (rare: checked once per line)
+        clean = pc.all(pc.equal(pc.count_substring(line, delimiter), len(cols) - 1)).as_py()
+        if not clean or pc.any(pc.match_substring_regex(line, '["\\r\\n]')).as_py():
+            line = _join([_quote(c, delimiter) for c in cols], delimiter)
         line = pc.binary_join_element_wise(line, pa.scalar(""), "\r\n")
         offsets = np.frombuffer(line.buffers()[1], dtype=np.int32)[line.offset : line.offset + len(line) + 1]
         parts.append(line.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]])
     return b"".join(parts)
+
+
+def _join(cols: list[pa.Array], delimiter: str) -> pa.Array:
+    return pc.binary_join_element_wise(*cols, delimiter) if len(cols) > 1 else cols[0]
 
 
 def encode(text_utf8: bytes, encoding: str) -> bytes:
