@@ -39,12 +39,15 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def init() -> None:
     """创建或升级仓库 / Create or upgrade the warehouse ($HQD_DB, default ./hqd.duckdb)."""
     from hqd.warehouse import migrate
-    from hqd.warehouse.connection import connect
+    from hqd.warehouse.connection import WarehouseNotInitialised, connect
     from hqd.warehouse.secret import load_secret
 
     cfg = settings()
     cfg.db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = connect(cfg)
+    try:
+        con = connect(cfg)
+    except WarehouseNotInitialised as exc:
+        raise fail(str(exc)) from None
     ran = migrate.upgrade(con)
     version = migrate.current_version(con)
     con.close()
@@ -237,6 +240,80 @@ def quarantine_cmd(
     finally:
         con.close()
     console.print(f"已导出 {n} 条隔离记录到 {out} / wrote {n} quarantined record(s) to {out}")
+
+
+@app.command()
+def compute(
+    period: Annotated[str, typer.Option(help="统计期 / period: 2024, 2024Q1 or 2024-03")],
+    indicator: Annotated[
+        list[str] | None, typer.Option(help="只算这些指标 / only these indicator ids")
+    ] = None,
+) -> None:
+    """计算全部指标 / Compute every catalog indicator for every institution and region level."""
+    from hqd.indicators.compute import compute_period
+    from hqd.indicators.periods import PeriodError
+
+    con = _open()
+    try:
+        result = compute_period(con, period, only=indicator or None)
+    except PeriodError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        con.close()
+    weights = result.notes.get("drg_weights", {})
+    console.print(
+        f"已计算 {result.period}：{result.stored:,} 个指标值（运行号 {result.run_id}）/ computed {result.period}: "
+        f"{result.stored:,} values (run {result.run_id}); DRG weights: {weights or 'no DRG cases'}"
+    )
+
+
+indicators_app = typer.Typer(help="指标 / indicators", no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
+
+
+@indicators_app.command("export")
+def indicators_export(
+    period: Annotated[str, typer.Option(help="统计期 / period")],
+    out: Annotated[Path, typer.Option(help="输出 .csv 或 .xlsx / output file")],
+    programme: Annotated[str | None, typer.Option(help="项目 / programme, e.g. gk3, gk2, drg")] = None,
+) -> None:
+    """导出指标值 / Export indicator values: indicator_id, org_code, period, numerator, denominator, value, unit."""
+    from hqd.indicators.export import export_values
+
+    if out.suffix.lower() not in {".csv", ".xlsx"}:
+        raise fail(f"输出文件须为 .csv 或 .xlsx：{out} / the output must be .csv or .xlsx: {out}")
+    con = _open()
+    n = export_values(con, period, out, programme)
+    con.close()
+    if n == 0:
+        raise fail(
+            f"{period} 没有已计算的指标值，请先运行 hqd compute --period {period} / "
+            f"nothing computed for {period}; run hqd compute --period {period} first"
+        )
+    console.print(f"已导出 {n:,} 行到 {out} / wrote {n:,} rows to {out}")
+
+
+@app.command()
+def explain(
+    indicator_id: Annotated[str, typer.Argument(help="指标编号 / indicator id, e.g. gk3.04")],
+    org: Annotated[str, typer.Option(help="机构代码或区划代码 / institution or region code")],
+    period: Annotated[str, typer.Option(help="统计期 / period")],
+    out: Annotated[
+        Path | None, typer.Option(help="把记录写入 .csv/.xlsx / write the records to a file")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="屏幕上显示的记录数 / records shown on screen")] = 20,
+) -> None:
+    """追溯指标值到记录 / Show an indicator's definition, source and the records behind its parts."""
+    from hqd.indicators.explain import explain_value
+    from hqd.indicators.periods import PeriodError
+
+    con = _open()
+    try:
+        explain_value(con, indicator_id, org, period, console, out=out, limit=limit)
+    except (PeriodError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        con.close()
 
 
 @app.command()

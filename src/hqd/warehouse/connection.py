@@ -10,12 +10,20 @@ from hqd.warehouse.macros import register_macros
 
 
 class WarehouseNotInitialised(RuntimeError):
-    """Raised when a command needs tables that `hqd init` has not created yet."""
+    """The warehouse cannot be used as it is: not created yet, too old, or held by another process."""
 
 
 def connect(cfg: Settings | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     cfg = cfg or settings()
-    con = duckdb.connect(str(cfg.db_path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(cfg.db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise WarehouseNotInitialised(
+            f"仓库 {cfg.db_path} 正被另一个进程使用，请稍后再试 / the warehouse {cfg.db_path} is in use by another "
+            "process (a load or compute still running); try again when it has finished"
+        ) from None
     con.execute(f"SET memory_limit = '{cfg.memory_limit}'")
     con.execute("SET preserve_insertion_order = true")
     if cfg.threads:

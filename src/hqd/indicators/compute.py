@@ -1,0 +1,114 @@
+"""`hqd compute --period P`: run the catalog for a period and store numerator, denominator and value.
+
+Growth indicators (次均费用增幅 …) compare their base indicator with the same period a year earlier,
+computed here the same way. A new compute of a period replaces that period's values; compute_runs keeps
+the log (catalog version, engine, which DRG weights were used).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+
+from hqd.catalog import catalog_version
+from hqd.engines.duckdb import DuckDBEngine
+from hqd.indicators.catalog import Indicator, indicator, indicators
+from hqd.indicators.periods import parse
+from hqd.indicators.runner import Computation, RunResult, Value, applies_sql, finalise
+
+
+def _growth(ind: Indicator, now: Computation, before: Computation) -> None:
+    base = indicator(ind.growth_of)
+    for key, v in now.values[base.id].items():
+        _, _, cur, _, status_now, _ = finalise(base, v, True, now.loaded)
+        prev_v = before.values[base.id].get(key)
+        g = now.values[ind.id].setdefault(key, Value())
+        if prev_v is None:
+            g.reason = f"上年同期无数据（{before.period.text}）/ no value for {before.period.text}"
+            continue
+        _, _, prev, _, status_prev, _ = finalise(base, prev_v, True, before.loaded)
+        if status_now != "ok" or status_prev != "ok":
+            g.reason = f"{base.id} 本期或上年同期缺失 / {base.id} is missing in one of the two periods"
+            continue
+        g.numerator, g.denominator = cur - prev, prev
+
+
+def _organisations(engine: DuckDBEngine, ind: Indicator) -> list[tuple[str, str]]:
+    orgs = [
+        (r[0], "institution")
+        for r in engine.rows(f"SELECT o.org_code FROM org_levels o WHERE {applies_sql(ind)}")
+    ]
+    if ind.rollup and not ind.qualitative:
+        # Regions that hold at least one institution (not the neighbours known only as patients' homes).
+        orgs += [(r[0], r[1]) for r in engine.rows(
+            "SELECT region_code, level FROM regions WHERE region_code IN (SELECT county_code FROM org_levels "
+            "UNION SELECT city_code FROM org_levels UNION SELECT province_code FROM org_levels)")]  # fmt: skip
+    return orgs
+
+
+def compute_period(
+    con: duckdb.DuckDBPyConnection, period_text: str, only: list[str] | None = None
+) -> RunResult:
+    period = parse(period_text)
+    engine = DuckDBEngine(con)
+    selected = [i for i in indicators() if only is None or i.id in only]
+    growth = [i for i in selected if i.growth_of]
+    bases = [i for i in indicators() if i.id in {g.growth_of for g in growth}]
+    now = Computation(engine, period)
+    now.prepare()
+    now.compute(selected + [b for b in bases if b not in selected])
+    if growth:
+        before = Computation(engine, period.previous())
+        before.prepare()  # replaces the period's temporary tables; `now` keeps what it needs in memory
+        before.compute(bases)
+        for ind in growth:
+            _growth(ind, now, before)
+    version = catalog_version()
+    started = datetime.now()
+    rows = []
+    for ind in selected:
+        for org, level in _organisations(engine, ind):
+            v = now.values[ind.id].get((org, level), Value())
+            has = (
+                now.discharges_by_org.get(org, 0) > 0
+                if level == "institution"
+                else (org, level) in now.values[ind.id]
+            )
+            num, den, value, text, status, reason = finalise(ind, v, has, now.loaded)
+            rows.append((ind.id, org, level, period.text, num, den, value, text, ind.unit, status, reason,
+                         _note(ind, now), version))  # fmt: skip
+    con.execute("BEGIN TRANSACTION")
+    run_id = con.execute("SELECT nextval('compute_run_seq')").fetchone()[0]
+    ids = [i.id for i in selected]
+    con.execute(
+        f"DELETE FROM indicator_values WHERE period = ? AND indicator_id IN ({', '.join('?' * len(ids))})",
+        [period.text, *ids],
+    )
+    con.executemany(
+        f"INSERT INTO indicator_values VALUES ({run_id}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+    )
+    con.execute(
+        "INSERT INTO compute_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            period.text,
+            engine.name,
+            version,
+            started,
+            datetime.now(),
+            len(selected),
+            len(rows),
+            json.dumps(now.notes, ensure_ascii=False),
+        ],
+    )
+    con.execute("COMMIT")
+    return RunResult(run_id, period.text, len(rows), now.notes)
+
+
+def _note(ind: Indicator, comp: Computation) -> str | None:
+    if ind.id.startswith("drg.") or "rw" in (ind.numerator.expr if ind.numerator else ""):
+        weights = "、".join(f"{k}:{v}" for k, v in comp.notes.get("drg_weights", {}).items())
+        return f"DRG权重来源 weights: {weights}" if weights else None
+    return None

@@ -1,0 +1,142 @@
+"""`hqd explain`: an indicator's definition and source, its stored value, and the records behind it.
+
+The records are selected with the same catalog SQL the computation used, over the same prepared
+population, so the counts shown must equal the stored numerator and denominator; explain says whether
+they do.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from hqd.engines.duckdb import DuckDBEngine
+from hqd.indicators.catalog import Indicator, Part, indicator
+from hqd.indicators.periods import parse
+from hqd.indicators.runner import Computation, applies_sql
+
+RECORD_COLUMNS = "f.org_code, f.mrn, f.admission_no, f.discharge_time, f.principal_dx, f.drg_code, f.los_days, f.total_cost, f.discharge_mode"
+
+
+def _org_filter(org: str) -> str:
+    return f"(o.org_code = '{org}' OR o.county_code = '{org}' OR o.city_code = '{org}' OR o.province_code = '{org}')"
+
+
+def _flag(part: Part | None) -> str:
+    if part is None or part.population != "discharges":
+        return "NULL"
+    if part.agg == "count":
+        return f"coalesce(({part.where}) AND ({part.expr}), false)"
+    return f"CASE WHEN {part.where} THEN {part.expr} END"
+
+
+def discharge_records(engine: DuckDBEngine, ind: Indicator, org: str) -> tuple[list[str], list[tuple]]:
+    cols = RECORD_COLUMNS.split(", ")
+    sql = f"""
+        SELECT {RECORD_COLUMNS}, {_flag(ind.numerator)} AS in_numerator, {_flag(ind.denominator)} AS in_denominator
+        FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code
+        WHERE {_org_filter(org)} AND {applies_sql(ind)}
+        ORDER BY f.org_code, f.discharge_time, f.mrn
+    """
+    rows = [r for r in engine.rows(sql) if _counted(r[-2]) or _counted(r[-1])]
+    return [c.split(".")[-1] for c in cols] + ["in_numerator", "in_denominator"], rows
+
+
+def _counted(x: object) -> bool:
+    return x is not None and x is not False
+
+
+def value_records(
+    engine: DuckDBEngine, ind: Indicator, org: str, period: str
+) -> tuple[list[str], list[tuple]]:
+    codes = [c for p in (ind.numerator, ind.denominator) if p is not None for c, _ in p.elements]
+    if ind.numerator is not None and ind.numerator.agg == "text_element":
+        codes.append(ind.numerator.item)
+    if not codes:
+        return [], []
+    sub = ", ".join(f"'{p}'" for p in parse(period).sub_periods())
+    sql = f"""
+        SELECT v.element, v.org_code, v.period, v.value, v.value_text, v.import_id
+        FROM reported_values v LEFT JOIN org_levels o ON o.org_code = v.org_code
+        WHERE v.element IN ({", ".join(f"'{c}'" for c in codes)}) AND v.period IN ({sub})
+          AND (v.org_code = '{org}' OR {_org_filter(org)})
+        ORDER BY v.element, v.org_code, v.period
+    """
+    return ["element", "org_code", "period", "value", "value_text", "import_id"], engine.rows(sql)
+
+
+def explain_value(con: duckdb.DuckDBPyConnection, ident: str, org: str, period: str, console: Console,
+                  out: Path | None = None, limit: int = 20) -> None:  # fmt: skip
+    ind = indicator(ident)
+    p = parse(period)
+    console.print(f"[bold]{ind.id} {ind.name_zh}[/bold] / {ind.name_en}")
+    console.print(f"定义 definition: {ind.definition}")
+    src = ind.source
+    console.print(f"来源 source: {src.get('document', '')} 第{src.get('number', '-')}项 · 依据等级 tag {ind.tag or '-'} · "
+                  f"单位 unit {ind.unit} · 方向 direction {ind.direction} · 目录文件 {ind.file}")  # fmt: skip
+    stored = con.execute(
+        "SELECT numerator, denominator, value, value_text, status, reason, note, org_level FROM indicator_values "
+        "WHERE indicator_id = ? AND org_code = ? AND period = ?", [ident, org, p.text]).fetchone()  # fmt: skip
+    if stored is None:
+        raise LookupError(f"{ident} 在 {org} {p.text} 没有计算值，请先运行 hqd compute --period {p.text} / "
+                          f"no computed value for {ident} at {org} in {p.text}; run hqd compute first")  # fmt: skip
+    num, den, value, text, status, reason, note, level = stored
+    console.print(f"{level} {org} {p.text}: 分子 numerator {num} · 分母 denominator {den} · 值 value "
+                  f"{value if value is not None else text} · {status}{' — ' + reason if reason else ''}"
+                  f"{' · ' + note if note else ''}")  # fmt: skip
+    engine = DuckDBEngine(con)
+    Computation(engine, p).prepare()
+    header, rows = discharge_records(engine, ind, org)
+    if rows:
+        n_num = sum(1 if r[-2] is True else (r[-2] or 0) if not isinstance(r[-2], bool) else 0 for r in rows)
+        n_den = sum(1 if r[-1] is True else (r[-1] or 0) if not isinstance(r[-1], bool) else 0 for r in rows)
+        check = "✓ 与存储值一致 matches the stored value" if _close(n_num, num) and _close(n_den, den) else \
+            "✗ 与存储值不一致 does not match the stored value"  # fmt: skip
+        console.print(f"病案首页记录 discharge records: {len(rows):,}; 分子合计 numerator total {n_num}, "
+                      f"分母合计 denominator total {n_den} — {check}")  # fmt: skip
+    else:
+        header, rows = value_records(engine, ind, org, p.text)
+        if rows:
+            console.print(f"报表数据 reported values: {len(rows):,} 行 rows")
+    _show(console, header, rows[:limit])
+    if out is not None and rows:
+        _write(out, header, rows)
+        console.print(f"全部记录已写入 {out} / all records written to {out}")
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if b is None:
+        return a in (None, 0)
+    return a is not None and abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+def _show(console: Console, header: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    table = Table(*header)
+    for r in rows:
+        table.add_row(*("" if x is None else str(x) for x in r))
+    console.print(table)
+
+
+def _write(out: Path, header: list[str], rows: list[tuple]) -> None:
+    if out.suffix.lower() == ".xlsx":
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(out))
+        ws = wb.add_worksheet("records")
+        ws.write_row(0, 0, header)
+        for i, r in enumerate(rows, start=1):
+            ws.write_row(
+                i, 0, ["" if x is None else (str(x) if not isinstance(x, (int, float)) else x) for x in r]
+            )
+        wb.close()
+        return
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)

@@ -1,0 +1,114 @@
+"""The populations an indicator counts over, prepared once per period as temporary tables.
+
+discharge_facts (one row per discharge with its flags), element_values (reported values resolved to the
+period: flows summed over months or quarters, stocks taken at the latest), rating_levels (the latest
+rating of each item as of the period's end), org_levels (institution → county → city → province) and
+drg_reference (weights, reference cost and stay, risk levels). All SQL is catalog text or built here from
+catalog data, in DuckDB's dialect.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import lru_cache
+
+from hqd.catalog import catalog_dir
+from hqd.indicators.catalog import switches
+from hqd.indicators.periods import Period
+from hqd.ingest.elements import elements
+from hqd.ingest.valuesets import sql_str
+
+FLOW_UNITS = {"人次", "万元", "床日", "分钟", "项"}
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+
+
+def ts(d: date) -> str:
+    return f"TIMESTAMP '{d.isoformat()} 00:00:00'"
+
+
+@lru_cache(maxsize=1)
+def complication_match(column: str = "g.code") -> str:
+    """SQL true when a diagnosis code falls under the 手术并发症 list (prefix match, grouped by length)."""
+    with (catalog_dir() / "codes" / "complications.csv").open(encoding="utf-8") as fh:
+        prefixes = [row["prefix"] for row in csv.DictReader(fh)]
+    by_length: dict[int, list[str]] = {}
+    for p in prefixes:
+        by_length.setdefault(len(p), []).append(p)
+    return " OR ".join(
+        f"left({column}, {n}) IN ({', '.join(sql_str(p) for p in sorted(ps))})"
+        for n, ps in sorted(by_length.items())
+    )
+
+
+def _fill(sql: str, **values: str) -> str:
+    return sql.format(**{**switches(), **values})
+
+
+def facts_sql(name: str, **values: str) -> str:
+    text = (catalog_dir() / "facts" / f"{name}.sql").read_text(encoding="utf-8")
+    return _fill(text, **values)
+
+
+def org_levels_sql() -> str:
+    return """
+        SELECT i.org_code, i.level, i.category, i.region_code AS county_code,
+               c.parent_code AS city_code, p.parent_code AS province_code
+        FROM institutions i
+        LEFT JOIN regions c ON c.region_code = i.region_code
+        LEFT JOIN regions p ON p.region_code = c.parent_code
+    """
+
+
+def element_meta_rows() -> list[tuple[str, str, str]]:
+    """(code, aggregation, unit): flows (人次, 万元 …) add up over sub-periods; stocks take the latest."""
+    out = []
+    for e in elements():
+        agg = "sum" if e.unit in FLOW_UNITS and e.level == "institution" and e.type != "text" else "last"
+        out.append((e.code, agg, e.unit))
+    return out
+
+
+def element_values_sql(period: Period) -> str:
+    subs = ", ".join(sql_str(p) for p in period.sub_periods())
+    return f"""
+        WITH c AS (
+            SELECT v.org_code, v.element, v.period, v.value, v.value_text,
+                   CASE WHEN v.period = {sql_str(period.text)} THEN 0 WHEN v.period LIKE '%Q%' THEN 1 ELSE 2 END AS grain
+            FROM reported_values v WHERE v.period IN ({subs})
+        ),
+        g AS (SELECT org_code, element, min(grain) AS grain FROM c GROUP BY org_code, element)
+        SELECT c.org_code, c.element,
+               CASE WHEN any_value(m.aggregation) = 'sum' THEN sum(c.value) ELSE arg_max(c.value, c.period) END AS value,
+               arg_max(c.value_text, c.period) AS value_text
+        FROM c JOIN g ON g.org_code = c.org_code AND g.element = c.element AND g.grain = c.grain
+        JOIN element_meta m ON m.code = c.element
+        GROUP BY c.org_code, c.element
+    """
+
+
+def rating_levels_sql(period: Period) -> str:
+    """The latest rating of each (institution, item) on or before the period's end, with a number for levels
+    written as 6级 / 五级乙等 (the digit or Chinese numeral before 级)."""
+    digits = " ".join(f"WHEN '{k}' THEN {v}" for k, v in _CN_DIGITS.items())
+    return f"""
+        SELECT org_code, item, arg_max(level, rated_on) AS level,
+               CASE WHEN regexp_matches(arg_max(level, rated_on), '^[0-9]+')
+                    THEN CAST(regexp_extract(arg_max(level, rated_on), '^([0-9]+)', 1) AS DOUBLE)
+                    ELSE CASE left(arg_max(level, rated_on), 1) {digits} END END AS level_number
+        FROM ratings WHERE rated_on < DATE '{period.end.isoformat()}'
+        GROUP BY org_code, item
+    """
+
+
+def drg_reference_sql(period: Period) -> str:
+    years = int(str(switches().get("drg_reference_years", "1")))
+    start = date(period.year - years + 1, 1, 1)
+    end = date(period.year + 1, 1, 1)
+    return facts_sql("drg_reference", ref_start=ts(start), ref_end=ts(end))
+
+
+def discharge_facts_sql(period: Period) -> str:
+    return facts_sql(
+        "discharges", start=ts(period.start), end=ts(period.end), complication_match=complication_match()
+    )

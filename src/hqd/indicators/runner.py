@@ -1,0 +1,261 @@
+"""Computing every indicator of the catalog for a period, at every organisation level, and storing it.
+
+Institution values come from the prepared populations; region values (county, city, province) are ratios
+of sums: for indicators counted over discharges alone, the same aggregates grouped by region (so distinct
+counts stay right); for indicators using reported values, the sums of the parts over the institutions that
+have both parts. A value is missing, with its reason, when an input is absent or the denominator is zero;
+never 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from hqd.engines.duckdb import DuckDBEngine
+from hqd.indicators import prepare
+from hqd.indicators.catalog import Indicator, Part
+from hqd.indicators.periods import Period
+from hqd.ingest.elements import elements
+
+LEVELS = ("county", "city", "province")
+Key = tuple[str, str]  # (org_code, org_level)
+
+
+@dataclass
+class Value:
+    numerator: float | None = None
+    denominator: float | None = None
+    text: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class RunResult:
+    run_id: int | None
+    period: str
+    stored: int
+    notes: dict[str, Any]
+
+
+def applies_sql(ind: Indicator) -> str:
+    """SQL filter on org_levels (alias o) for the institutions an indicator applies to."""
+    conds = []
+    for column, allowed in sorted(ind.applies_to.items()):
+        conds.append(f"o.{column} IN ({', '.join(repr(a) for a in allowed)})")
+    return " AND ".join(conds) or "true"
+
+
+def _agg_sql(part: Part) -> str:
+    if part.agg == "count":
+        return f"count_if(({part.where}) AND ({part.expr}))"
+    if part.agg == "sum":
+        return f"sum(CASE WHEN {part.where} THEN {part.expr} END)"
+    return f"count(DISTINCT CASE WHEN {part.where} THEN {part.expr} END)"
+
+
+class Computation:
+    """One compute of one period: prepared tables, then every indicator's values for every organisation."""
+
+    def __init__(self, engine: DuckDBEngine, period: Period) -> None:
+        self.engine = engine
+        self.period = period
+        self.values: dict[str, dict[Key, Value]] = defaultdict(dict)
+        self.notes: dict[str, Any] = {}
+
+    # -- preparation -----------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        e = self.engine
+        e.con.execute(
+            "CREATE OR REPLACE TEMP TABLE element_meta (code VARCHAR, aggregation VARCHAR, unit VARCHAR)"
+        )
+        e.con.executemany("INSERT INTO element_meta VALUES (?, ?, ?)", prepare.element_meta_rows())
+        e.temp_table("org_levels", prepare.org_levels_sql())
+        e.temp_table("drg_reference", prepare.drg_reference_sql(self.period))
+        e.temp_table("discharge_facts", prepare.discharge_facts_sql(self.period))
+        e.temp_table("element_values", prepare.element_values_sql(self.period))
+        e.temp_table("rating_levels", prepare.rating_levels_sql(self.period))
+        sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL"))
+        self.notes["drg_weights"] = sources
+        self.notes["drg_risk"] = dict(e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL"))
+        self.loaded = {
+            "codes-icd9cm3": e.rows("SELECT count(*) FROM codes_icd9cm3")[0][0] > 0,
+            "codes-drg": e.rows("SELECT count(*) FROM codes_drg")[0][0] > 0,
+        }
+        self.discharges_by_org = dict(e.rows("SELECT org_code, count(*) FROM discharge_facts GROUP BY ALL"))
+        self.elements_by_org: dict[str, set[str]] = defaultdict(set)
+        for org, element in e.rows(
+            "SELECT org_code, element FROM element_values WHERE value IS NOT NULL OR value_text IS NOT NULL"
+        ):
+            self.elements_by_org[org].add(element)
+
+    # -- institution and region parts ------------------------------------------------------------------
+    def discharge_parts(self, inds: list[Indicator]) -> None:
+        """All discharge-counted parts of indicators with the same scope, in one grouped scan."""
+        by_scope: dict[str, list[Indicator]] = defaultdict(list)
+        for ind in inds:
+            by_scope[applies_sql(ind)].append(ind)
+        for scope, group in by_scope.items():
+            aggs: dict[str, int] = {}
+            for ind in group:
+                for part in (ind.numerator, ind.denominator):
+                    if part is not None and part.population == "discharges":
+                        aggs.setdefault(_agg_sql(part), len(aggs))
+            if not aggs:
+                continue
+            select = ", ".join(f"{sql} AS a{i}" for sql, i in aggs.items())
+            sql = f"""
+                SELECT CASE WHEN grouping(o.org_code) = 0 THEN o.org_code WHEN grouping(o.county_code) = 0
+                            THEN o.county_code WHEN grouping(o.city_code) = 0 THEN o.city_code ELSE o.province_code END,
+                       CASE WHEN grouping(o.org_code) = 0 THEN 'institution' WHEN grouping(o.county_code) = 0
+                            THEN 'county' WHEN grouping(o.city_code) = 0 THEN 'city' ELSE 'province' END,
+                       {select}
+                FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code
+                WHERE {scope}
+                GROUP BY GROUPING SETS ((o.org_code), (o.county_code), (o.city_code), (o.province_code))
+            """
+            for row in self.engine.rows(sql):
+                org, level, *vals = row
+                if org is None:
+                    continue
+                for ind in group:
+                    parts = [ind.numerator, ind.denominator]
+                    got = [vals[aggs[_agg_sql(p)]] if p is not None and p.population == "discharges" else None
+                           for p in parts]  # fmt: skip
+                    v = self.values[ind.id].setdefault((org, level), Value())
+                    if parts[0] is not None and parts[0].population == "discharges":
+                        v.numerator = got[0]
+                    if parts[1] is not None and parts[1].population == "discharges":
+                        v.denominator = got[1]
+
+    def element_parts(self, ind: Indicator) -> None:
+        """Parts from reported values, institution by institution (a missing element is named)."""
+        meta = {e.code: e for e in elements()}
+        for which, part in (("numerator", ind.numerator), ("denominator", ind.denominator)):
+            if part is None or part.population != "values":
+                continue
+            if part.agg == "text_element":
+                for org, text in self.engine.rows(
+                    "SELECT org_code, value_text FROM element_values WHERE element = ?", [part.item]
+                ):
+                    self.values[ind.id].setdefault((org, "institution"), Value()).text = text
+                continue
+            codes = [c for c, _ in part.elements]
+            rows = self.engine.rows(
+                f"SELECT org_code, element, value FROM element_values WHERE element IN ({', '.join(repr(c) for c in codes)})"
+            )
+            sums: dict[str, float] = defaultdict(float)
+            for org, element, value in rows:
+                if value is not None:
+                    sums[org] += value * dict(part.elements)[element]
+            for org in self._institutions(ind):
+                v = self.values[ind.id].setdefault((org, "institution"), Value())
+                absent = [c for c in codes if c not in self.elements_by_org.get(org, set())]
+                if absent:
+                    names = "、".join(meta[c].name_zh for c in absent)
+                    v.reason = (
+                        v.reason
+                        or f"未报送数据项：{names} / data element(s) not reported: {', '.join(absent)}"
+                    )
+                    continue
+                setattr(v, which, sums[org])
+
+    def rating_parts(self, ind: Indicator) -> None:
+        for org, level, number in self.engine.rows(
+            "SELECT org_code, level, level_number FROM rating_levels WHERE item = ?", [ind.numerator.item]
+        ):
+            v = self.values[ind.id].setdefault((org, "institution"), Value())
+            v.text, v.numerator = level, number
+
+    def _institutions(self, ind: Indicator) -> list[str]:
+        return [
+            r[0] for r in self.engine.rows(f"SELECT o.org_code FROM org_levels o WHERE {applies_sql(ind)}")
+        ]
+
+    def roll_up(self, ind: Indicator) -> None:
+        """Region values of indicators that use reported values: sums over institutions with both parts."""
+        levels = {org: row for org, *row in self.engine.rows(
+            "SELECT org_code, county_code, city_code, province_code FROM org_levels")}  # fmt: skip
+        totals: dict[Key, Value] = {}
+        for (org, level), v in list(self.values[ind.id].items()):
+            if level != "institution" or v.numerator is None or (ind.denominator and v.denominator is None):
+                continue
+            for region_level, region in zip(LEVELS, levels.get(org, (None, None, None)), strict=True):
+                if region is None:
+                    continue
+                t = totals.setdefault((region, region_level), Value(0.0, 0.0 if ind.denominator else None))
+                t.numerator += v.numerator
+                if ind.denominator:
+                    t.denominator += v.denominator
+        self.values[ind.id].update(totals)
+
+    # -- the whole catalog -----------------------------------------------------------------------------
+    def compute(self, selected: list[Indicator]) -> None:
+        computable = [i for i in selected if i.status == "computed" and not i.growth_of]
+        discharge_only = [
+            i for i in computable
+            if all(p is None or p.population == "discharges" for p in (i.numerator, i.denominator)) and i.numerator
+        ]  # fmt: skip
+        self.discharge_parts(
+            [
+                i
+                for i in computable
+                if any(p is not None and p.population == "discharges" for p in (i.numerator, i.denominator))
+            ]
+        )
+        for ind in computable:
+            if ind.numerator and ind.numerator.population == "ratings":
+                self.rating_parts(ind)
+            elif ind not in discharge_only:
+                self.element_parts(ind)
+                if ind.rollup and not ind.qualitative:
+                    self._drop_region_values(ind)
+                    self.roll_up(ind)
+
+    def _drop_region_values(self, ind: Indicator) -> None:
+        for key in [k for k in self.values[ind.id] if k[1] != "institution"]:
+            del self.values[ind.id][key]
+
+
+def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, bool]) -> tuple:
+    """(numerator, denominator, value, text, status, reason) for one organisation."""
+    if ind.status != "computed":
+        return (
+            None,
+            None,
+            None,
+            None,
+            "missing",
+            ind.reason or "官方计算方法未公开 / the official method is not public",
+        )
+    missing_codes = [k for k in ("codes-icd9cm3",) if k in ind.inputs and not loaded.get(k)]
+    if missing_codes:
+        return (
+            None,
+            None,
+            None,
+            None,
+            "missing",
+            f"未导入代码表 {missing_codes[0]} / {missing_codes[0]} is not loaded",
+        )
+    if v.reason:
+        return v.numerator, v.denominator, None, v.text, "missing", v.reason
+    if ind.qualitative:
+        if v.text is None:
+            return None, None, None, None, "missing", "未报送 / not reported"
+        return v.numerator, None, v.numerator, v.text, "ok", None
+    uses_discharges = any(
+        p is not None and p.population == "discharges" for p in (ind.numerator, ind.denominator)
+    )
+    if uses_discharges and not has_discharges:
+        return None, None, None, None, "missing", "本期无病案首页数据 / no discharges loaded for this period"
+    if v.numerator is None:
+        return None, v.denominator, None, None, "missing", "分子缺失 / the numerator has no data"
+    if ind.denominator is None:
+        return v.numerator, None, v.numerator * ind.scale, None, "ok", None
+    if v.denominator is None:
+        return v.numerator, None, None, None, "missing", "分母缺失 / the denominator has no data"
+    if v.denominator == 0:
+        return v.numerator, 0.0, None, None, "missing", "分母为0 / the denominator is 0"
+    return v.numerator, v.denominator, v.numerator / v.denominator * ind.scale, None, "ok", None
