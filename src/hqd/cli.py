@@ -353,6 +353,18 @@ def demo(
     )
     if result.rejected or not result.all_add_up:
         raise typer.Exit(1)
+    from hqd.indicators.compute import compute_period
+    from hqd.indicators.scorecard import print_scorecards
+
+    con = connect(cfg)
+    years = [y for (y,) in con.execute(
+        "SELECT DISTINCT CAST(year(discharge_time) AS VARCHAR) FROM discharges ORDER BY 1").fetchall()]  # fmt: skip
+    for year in years:
+        run = compute_period(con, year)
+        console.print(f"已计算 computed {year}: {run.stored:,} 个指标值 values (run {run.run_id})")
+    if years:
+        print_scorecards(con, years[-1], console)
+    con.close()
     if not no_serve:
         console.print("看板尚未提供（见 issue 8）/ the dashboard is not built yet; the data is loaded.")
 

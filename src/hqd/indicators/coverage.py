@@ -1,0 +1,44 @@
+"""The README's coverage table, generated from the catalog so it cannot drift from it.
+
+python -m hqd.indicators.coverage   # prints the Markdown table
+"""
+
+from __future__ import annotations
+
+from hqd.indicators.catalog import Indicator, indicators
+
+SOURCES = {"discharges": "病案首页", "values": "报表数据", "ratings": "评级"}
+
+
+def source_of(ind: Indicator) -> str:
+    if ind.growth_of:
+        return f"增幅 of {ind.growth_of} (two periods)"
+    parts = [p for p in (ind.numerator, ind.denominator) if p is not None]
+    kinds = []
+    for p in parts:
+        label = SOURCES[p.population]
+        if p.population == "values":
+            label += "：" + "、".join(c for c, _ in p.elements) if p.elements else f"：{p.item}"
+        if label not in kinds:
+            kinds.append(label)
+    return " / ".join(kinds) or "-"
+
+
+def status_of(ind: Indicator) -> str:
+    if ind.status != "computed":
+        return f"not computed: {ind.reason}"
+    if ind.qualitative:
+        return "stored as reported (qualitative)"
+    return "computed"
+
+
+def table() -> str:
+    lines = ["| indicator | 名称 | ▲ | source data | status |", "|---|---|---|---|---|"]
+    for ind in indicators():
+        mark = "▲" if ind.national_monitoring else ""
+        lines.append(f"| `{ind.id}` | {ind.name_zh} | {mark} | {source_of(ind)} | {status_of(ind)} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table())
