@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from hqd.indicators.compute import compute_period
 from tests.conftest import COUNTY, HOSP
 from tests.indicators.frontsheet_data import load
+
+from hqd.indicators.compute import compute_period
 
 
 def values(seeded, org: str, level: str = "institution") -> dict[str, tuple]:
@@ -111,7 +111,7 @@ def test_single_disease_measures(computed):
 
 
 def test_a_zero_denominator_is_missing_not_zero(computed):
-    num, den, value, status, reason = values(computed, COUNTY)["gk2.05"]  # no low-risk cases at the county
+    _num, den, value, status, reason = values(computed, COUNTY)["gk2.05"]  # no low-risk cases at the county
     assert (den, value, status) == (0, None, "missing") and "denominator is 0" in reason
 
 
@@ -126,6 +126,6 @@ def test_without_the_procedure_catalogue_procedure_indicators_are_missing(seeded
 
     seeded.load("discharges", seeded.file("d.csv", [HEADER, *DISCHARGES]))
     compute_period(seeded.con, "2024")
-    num, den, value, status, reason = values(seeded, HOSP)["gk3.04"]
+    _num, _den, _value, status, reason = values(seeded, HOSP)["gk3.04"]
     assert status == "missing" and "codes-icd9cm3" in reason
     assert values(seeded, HOSP)["drg.groups"][3] == "ok"  # needs no procedure catalogue
