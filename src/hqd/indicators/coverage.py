@@ -40,5 +40,22 @@ def table() -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+
+
+def update(path: str) -> None:
+    from pathlib import Path
+
+    text = Path(path).read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    Path(path).write_text(f"{head}{START}\n{table()}\n{END}{tail}", encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(table())
+    import sys
+
+    if len(sys.argv) > 1:
+        update(sys.argv[1])
+    else:
+        print(table())
