@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 from rich.console import Console
@@ -131,8 +131,21 @@ class _progress:
             transient=True,
         )
         self.bar.start()
-        task = self.bar.add_task(f"读取 reading {self.path.name}", total=self.size)
-        return lambda n: self.bar.advance(task, n * 1)
+        self.task = self.bar.add_task(f"读取 reading {self.path.name}", total=self.size)
+        return self
+
+    _STAGES: ClassVar[dict[str, str]] = {
+        "read": "读取 reading",
+        "classify": "比对 comparing",
+        "write": "写入 writing",
+    }
+
+    def advance(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+    def stage(self, name: str) -> None:
+        label = self._STAGES.get(name, "解析校验 parsing and checking")
+        self.bar.update(self.task, description=f"{label} {self.path.name}")
 
     def __exit__(self, *exc: object) -> None:
         if self.bar:

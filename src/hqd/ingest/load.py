@@ -13,9 +13,9 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -30,7 +30,13 @@ from hqd.ingest.spec import KindSpec, load_kind
 from hqd.ingest.summary import Summary
 from hqd.ingest.timing import stage
 
-Progress = Callable[[int], None]
+
+class Progress(Protocol):
+    """What a progress display offers the loader: bytes read, and the stage now running."""
+
+    def advance(self, n: int) -> None: ...
+
+    def stage(self, name: str) -> None: ...
 
 
 class AccountingError(RuntimeError):
@@ -67,11 +73,11 @@ def load_file(
     try:
         with tempfile.TemporaryDirectory(prefix="hqd-load-") as workdir:
             # Staging the cells is not part of the warehouse: it happens before the transaction.
-            with stage("read"):
-                result = read(ReadContext(con, spec, path, Path(workdir), progress))
+            with stage("read", progress and progress.stage):
+                result = read(ReadContext(con, spec, path, Path(workdir), progress and progress.advance))
             con.execute("BEGIN TRANSACTION")
             in_transaction = True
-            _load(con, spec, path, sha, summary, result, secret, started, user)
+            _load(con, spec, path, sha, summary, result, secret, started, user, progress)
         _pause_for_crash_test()
         with stage("commit"):
             con.execute("ROLLBACK" if dry_run else "COMMIT")
@@ -106,7 +112,9 @@ def _load(
     secret: bytes,
     started: datetime,
     user: str | None,
+    progress: Progress | None = None,
 ) -> None:
+    notify = progress.stage if progress else None
     summary.encoding, summary.file_type = result.encoding, result.file_type
     summary.sheets = [
         {"sheet": p.sheet, "header_row": p.header_row, "layout": p.header_map.layout} for p in result.parts
@@ -121,18 +129,18 @@ def _load(
     ctx = Context(types, secret)
     for part in result.parts:
         sql = compile_source(spec, rows_of(spec, part), ctx)
-        with stage(f"parse part {part.index}"):
+        with stage(f"parse part {part.index}", notify):
             if part.index == 0:
                 con.execute(f"CREATE TEMP TABLE parsed AS {sql}")
             else:
                 con.execute(f"INSERT INTO parsed BY NAME {sql}")
     summary.read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
-    with stage("classify"):
+    with stage("classify", notify):
         outcome = apply.classify(con, spec, multi_part=len(result.parts) > 1)
     import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
     summary.import_id = import_id
     columns = apply.stored_columns(con, spec.table)
-    with stage("write"):
+    with stage("write", notify):
         apply.write(con, spec, import_id, columns)
     summary.new, summary.updated, summary.unchanged = outcome.new, outcome.updated, outcome.unchanged
     summary.duplicate = outcome.duplicate

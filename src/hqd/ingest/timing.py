@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
 @contextmanager
-def stage(name: str) -> Iterator[None]:
+def stage(name: str, notify: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Time a stage (printed with HQD_PROFILE) and tell a progress display which stage is running."""
+    if notify:
+        notify(name)
     if not os.environ.get("HQD_PROFILE"):
         yield
         return
