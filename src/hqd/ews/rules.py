@@ -29,6 +29,7 @@ _KEYS = {
     "date_basis",
     "parameters",
     "min_years",
+    "quiet_days",
     "diseases",
     "source",
 }
@@ -47,6 +48,7 @@ class Rule:
     source: str
     parameters: dict[str, Any] = field(default_factory=dict)
     min_years: int | None = None
+    quiet_days: int = 0
     title_zh: str = ""
     title_en: str = ""
 
@@ -177,6 +179,7 @@ def _rule(name: str, index: int, entry: object) -> Rule:
         source=source.strip(),
         parameters=dict(params),
         min_years=entry.get("min_years"),
+        quiet_days=int(entry.get("quiet_days", 0) or 0),
         title_zh=str(entry.get("title_zh", "")),
         title_en=str(entry.get("title_en", "")),
     )

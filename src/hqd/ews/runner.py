@@ -144,6 +144,7 @@ def run_period(
         summary.series, summary.evaluations = alarms.series, alarms.evaluations
         summary.by_rule = alarms.by_rule
         summary.alarms = len(alarms.columns["rule_id"])
+        _quiet(con, alarms, {r.id: r.quiet_days for r in rules})
         summary.new_signals = _store(con, alarms, run_id, now)
         new_by = dict(
             con.execute(
@@ -253,6 +254,39 @@ def _collect(
     c["threshold"] += list(upper[ti, si])
     c["algorithm"] += [rule.algorithm] * ti.size
     c["parameters"] += [params] * ti.size
+
+
+def _quiet(con: duckdb.DuckDBPyConnection, alarms: _Alarms, quiet_days: dict[str, int]) -> None:
+    """Keep one signal per episode: an alarm within `quiet_days` after a signal of the same rule, disease and
+    county (stored earlier or kept in this run) continues that signal's episode and is not stored again.
+
+    The moving percentile method sums a 7-day window, so one rise alarms on up to 7 days running; a county
+    CDC verifies it once (an hqd choice, set per rule as quiet_days; 0 keeps every alarm).
+    """
+    c = alarms.columns
+    if not c["rule_id"] or not any(quiet_days.values()):
+        return
+    existing: dict[tuple[str, str, str], list[dt.date]] = {}
+    for rule, disease, region, t in con.execute(
+        "SELECT rule_id, disease, region_code, time_point FROM ews_signals ORDER BY time_point"
+    ).fetchall():
+        existing.setdefault((rule, disease, region), []).append(t)
+    order = sorted(range(len(c["rule_id"])), key=lambda i: (c["rule_id"][i], c["disease"][i], c["region_code"][i],
+                                                          c["time_point"][i]))  # fmt: skip
+    keep = []
+    kept: dict[tuple[str, str, str], list[dt.date]] = {}
+    for i in order:
+        key = (c["rule_id"][i], c["disease"][i], c["region_code"][i])
+        quiet = quiet_days.get(key[0], 0)
+        t = np.datetime64(c["time_point"][i], "D").item()
+        last = max((x for x in existing.get(key, []) + kept.get(key, []) if x < t), default=None)
+        if quiet and last is not None and (t - last).days <= quiet:
+            continue
+        keep.append(i)
+        kept.setdefault(key, []).append(t)
+    keep.sort()
+    for k in c:
+        c[k] = [c[k][i] for i in keep]
 
 
 def _store(con: duckdb.DuckDBPyConnection, alarms: _Alarms, run_id: int, now: dt.datetime) -> int:
