@@ -17,10 +17,10 @@ import sqlglot
 from hqd.catalog import CatalogError, catalog_dir, load_yaml
 from hqd.ingest.elements import elements
 
-UNITS = {"%": 100.0, "‰": 1000.0, "ratio": 1.0, "count": 1.0, "yuan": 1.0, "days": 1.0, "minutes": 1.0,
+UNITS = {"hours": 1.0, "%": 100.0, "‰": 1000.0, "ratio": 1.0, "count": 1.0, "yuan": 1.0, "days": 1.0, "minutes": 1.0,
          "score": 1.0, "level": 1.0, "per100": 100.0, "10k_yuan": 1.0, "per10k": 10000.0}  # fmt: skip
 DIRECTIONS = {"higher", "lower", "monitor"}
-POPULATIONS = {"discharges", "values", "ratings"}
+POPULATIONS = {"discharges", "values", "ratings", "signals"}
 ID = re.compile(r"^(gk3|gk2)\.\d{2}(\.[a-z0-9]+)*(\.tcm)?$|^drg\.[a-z_]+$|^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
@@ -29,7 +29,7 @@ class Part:
     """A numerator or a denominator: how to count or sum it, over which population."""
 
     population: str
-    agg: str  # count | sum | count_distinct | elements | text_element | rating
+    agg: str  # count | sum | count_distinct | median | elements | text_element | rating
     expr: str = "true"  # predicate (count) or value expression (sum, count_distinct)
     where: str = "true"
     elements: tuple[tuple[str, float], ...] = ()
@@ -96,7 +96,12 @@ def _part(raw: dict[str, Any] | None, where: str, element_codes: set[str]) -> Pa
         return Part("values", "text_element", item=raw["text_element"])
     if "rating" in raw:
         return Part("ratings", "rating", item=raw["rating"])
-    for agg, key in (("count", "count_where"), ("sum", "sum"), ("count_distinct", "count_distinct")):
+    for agg, key in (
+        ("count", "count_where"),
+        ("sum", "sum"),
+        ("count_distinct", "count_distinct"),
+        ("median", "median"),
+    ):
         if key in raw:
             fill = switches()  # rules left open by the official texts, filled in from catalog/switches.yaml
             part = Part(

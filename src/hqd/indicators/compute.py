@@ -19,6 +19,9 @@ from hqd.indicators.periods import parse
 from hqd.indicators.runner import Computation, RunResult, Value, applies_sql, finalise
 
 
+REGION_ONLY = {"signals"}  # populations that concern regions, not institutions
+
+
 def _growth(ind: Indicator, now: Computation, before: Computation) -> None:
     base = indicator(ind.growth_of)
     for key, v in now.values[base.id].items():
@@ -36,6 +39,11 @@ def _growth(ind: Indicator, now: Computation, before: Computation) -> None:
 
 
 def _organisations(engine: DuckDBEngine, ind: Indicator) -> list[tuple[str, str]]:
+    parts = [p for p in (ind.numerator, ind.denominator) if p is not None]
+    if parts and all(p.population in REGION_ONLY for p in parts):
+        return [(r[0], r[1]) for r in engine.rows(
+            "SELECT region_code, level FROM regions WHERE region_code IN (SELECT county_code FROM org_levels "
+            "UNION SELECT city_code FROM org_levels UNION SELECT province_code FROM org_levels)")]  # fmt: skip
     orgs = [
         (r[0], "institution")
         for r in engine.rows(f"SELECT o.org_code FROM org_levels o WHERE {applies_sql(ind)}")

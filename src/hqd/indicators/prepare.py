@@ -112,3 +112,7 @@ def discharge_facts_sql(period: Period) -> str:
     return facts_sql(
         "discharges", start=ts(period.start), end=ts(period.end), complication_match=complication_match()
     )
+
+
+def signal_facts_sql(period: Period) -> str:
+    return facts_sql("signals", start=ts(period.start), end=ts(period.end))

@@ -52,7 +52,29 @@ def _agg_sql(part: Part) -> str:
         return f"count_if(({part.where}) AND ({part.expr}))"
     if part.agg == "sum":
         return f"sum(CASE WHEN {part.where} THEN {part.expr} END)"
+    if part.agg == "median":
+        return f"median(CASE WHEN {part.where} THEN {part.expr} END)"
     return f"count(DISTINCT CASE WHEN {part.where} THEN {part.expr} END)"
+
+
+# Row populations: (FROM clause with the levels as o.<column>, the grouping levels, scoped by applies_to).
+ROW_POPULATIONS = {
+    "discharges": (
+        "discharge_facts f JOIN org_levels o ON o.org_code = f.org_code",
+        (
+            ("org_code", "institution"),
+            ("county_code", "county"),
+            ("city_code", "city"),
+            ("province_code", "province"),
+        ),
+        True,
+    ),
+    "signals": (
+        "signal_facts o",
+        (("county_code", "county"), ("city_code", "city"), ("province_code", "province")),
+        False,
+    ),
+}
 
 
 class Computation:
@@ -76,6 +98,7 @@ class Computation:
         e.temp_table("discharge_facts", prepare.discharge_facts_sql(self.period))
         e.temp_table("element_values", prepare.element_values_sql(self.period))
         e.temp_table("rating_levels", prepare.rating_levels_sql(self.period))
+        e.temp_table("signal_facts", prepare.signal_facts_sql(self.period))
         sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL"))
         self.notes["drg_weights"] = sources
         self.notes["drg_risk"] = dict(e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL"))
@@ -91,43 +114,38 @@ class Computation:
             self.elements_by_org[org].add(element)
 
     # -- institution and region parts ------------------------------------------------------------------
-    def discharge_parts(self, inds: list[Indicator]) -> None:
-        """All discharge-counted parts of indicators with the same scope, in one grouped scan."""
+    def row_parts(self, inds: list[Indicator], population: str) -> None:
+        """All parts counted over one row population, for indicators of the same scope, in one grouped scan."""
+        source, levels, scoped = ROW_POPULATIONS[population]
         by_scope: dict[str, list[Indicator]] = defaultdict(list)
         for ind in inds:
-            by_scope[applies_sql(ind)].append(ind)
+            by_scope[applies_sql(ind) if scoped else "true"].append(ind)
         for scope, group in by_scope.items():
             aggs: dict[str, int] = {}
             for ind in group:
                 for part in (ind.numerator, ind.denominator):
-                    if part is not None and part.population == "discharges":
+                    if part is not None and part.population == population:
                         aggs.setdefault(_agg_sql(part), len(aggs))
             if not aggs:
                 continue
             select = ", ".join(f"{sql} AS a{i}" for sql, i in aggs.items())
+            org = " ".join(f"WHEN grouping(o.{col}) = 0 THEN o.{col}" for col, _ in levels)
+            level = " ".join(f"WHEN grouping(o.{col}) = 0 THEN '{name}'" for col, name in levels)
+            sets = ", ".join(f"(o.{col})" for col, _ in levels)
             sql = f"""
-                SELECT CASE WHEN grouping(o.org_code) = 0 THEN o.org_code WHEN grouping(o.county_code) = 0
-                            THEN o.county_code WHEN grouping(o.city_code) = 0 THEN o.city_code ELSE o.province_code END,
-                       CASE WHEN grouping(o.org_code) = 0 THEN 'institution' WHEN grouping(o.county_code) = 0
-                            THEN 'county' WHEN grouping(o.city_code) = 0 THEN 'city' ELSE 'province' END,
-                       {select}
-                FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code
-                WHERE {scope}
-                GROUP BY GROUPING SETS ((o.org_code), (o.county_code), (o.city_code), (o.province_code))
+                SELECT CASE {org} END, CASE {level} END, {select}
+                FROM {source} WHERE {scope} GROUP BY GROUPING SETS ({sets})
             """
             for row in self.engine.rows(sql):
-                org, level, *vals = row
-                if org is None:
+                code, lvl, *vals = row
+                if code is None:
                     continue
                 for ind in group:
-                    parts = [ind.numerator, ind.denominator]
-                    got = [vals[aggs[_agg_sql(p)]] if p is not None and p.population == "discharges" else None
-                           for p in parts]  # fmt: skip
-                    v = self.values[ind.id].setdefault((org, level), Value())
-                    if parts[0] is not None and parts[0].population == "discharges":
-                        v.numerator = got[0]
-                    if parts[1] is not None and parts[1].population == "discharges":
-                        v.denominator = got[1]
+                    v = self.values[ind.id].setdefault((code, lvl), Value())
+                    if ind.numerator is not None and ind.numerator.population == population:
+                        v.numerator = vals[aggs[_agg_sql(ind.numerator)]]
+                    if ind.denominator is not None and ind.denominator.population == population:
+                        v.denominator = vals[aggs[_agg_sql(ind.denominator)]]
 
     def element_parts(self, ind: Indicator) -> None:
         """Parts from reported values, institution by institution (a missing element is named)."""
@@ -193,21 +211,20 @@ class Computation:
     # -- the whole catalog -----------------------------------------------------------------------------
     def compute(self, selected: list[Indicator]) -> None:
         computable = [i for i in selected if i.status == "computed" and not i.growth_of]
-        discharge_only = [
+        rows_only = [
             i for i in computable
-            if all(p is None or p.population == "discharges" for p in (i.numerator, i.denominator)) and i.numerator
+            if i.numerator and all(p is None or p.population in ROW_POPULATIONS for p in (i.numerator, i.denominator))
         ]  # fmt: skip
-        self.discharge_parts(
-            [
-                i
-                for i in computable
-                if any(p is not None and p.population == "discharges" for p in (i.numerator, i.denominator))
-            ]
-        )
+        for population in ROW_POPULATIONS:
+            self.row_parts(
+                [i for i in computable if any(p is not None and p.population == population
+                                              for p in (i.numerator, i.denominator))],
+                population,
+            )  # fmt: skip
         for ind in computable:
             if ind.numerator and ind.numerator.population == "ratings":
                 self.rating_parts(ind)
-            elif ind not in discharge_only:
+            elif ind not in rows_only:
                 self.element_parts(ind)
                 if ind.rollup and not ind.qualitative:
                     self._drop_region_values(ind)
@@ -245,6 +262,8 @@ def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, b
         if v.text is None:
             return None, None, None, None, "missing", "未报送 / not reported"
         return v.numerator, None, v.numerator, v.text, "ok", None
+    if ind.numerator is not None and ind.numerator.population == "signals" and v.numerator is None:
+        return None, None, None, None, "missing", "本期无预警信号 / no early-warning signals in this period"
     uses_discharges = any(
         p is not None and p.population == "discharges" for p in (ind.numerator, ind.denominator)
     )
