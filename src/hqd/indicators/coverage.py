@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from hqd.indicators.catalog import Indicator, indicators
 
-SOURCES = {"discharges": "病案首页", "values": "报表数据", "ratings": "评级"}
+SOURCES = {"discharges": "病案首页", "values": "报表数据", "ratings": "评级", "signals": "预警信号"}
 
 
 def source_of(ind: Indicator) -> str:
