@@ -12,11 +12,12 @@ KEY_INDICATORS = ("gk3.04", "gk3.05", "gk3.06", "gk3.08", "gk3.09", "gk3.14", "d
 
 def print_scorecards(con: duckdb.DuckDBPyConnection, period: str, console: Console) -> None:
     hospitals = con.execute(
-        "SELECT org_code, name FROM institutions WHERE level = '三级' ORDER BY org_code").fetchall()  # fmt: skip
+        "SELECT org_code, name FROM institutions WHERE level = '三级' AND org_code IN (SELECT org_code FROM "
+        "indicator_values WHERE period = ? AND status = 'ok') ORDER BY org_code", [period]).fetchall()  # fmt: skip
     for org, name in hospitals:
         table = Table(title=f"{name} {org} · {period}", title_justify="left")
-        for col in ("指标 indicator", "名称 name", "值 value", "分子 num", "分母 den", "状态 status"):
-            table.add_column(col)
+        for col in ("指标 indicator", "名称 name", "值 value", "分子/分母 num/den", "说明 note"):
+            table.add_column(col, overflow="fold")
         rows = con.execute(
             f"""SELECT v.indicator_id, v.value, v.numerator, v.denominator, v.status, v.reason, v.unit
                 FROM indicator_values v WHERE v.org_code = ? AND v.period = ?
@@ -31,8 +32,9 @@ def print_scorecards(con: duckdb.DuckDBPyConnection, period: str, console: Conso
             shown = (
                 f"{value:,.2f} {unit if unit not in ('ratio', 'count') else ''}" if value is not None else "—"
             )
-            table.add_row(ident, indicator(ident).name_zh, shown, _n(num), _n(den),
-                          "ok" if status == "ok" else (reason or status)[:40])  # fmt: skip
+            parts = f"{_n(num)} / {_n(den)}" if den is not None else _n(num)
+            note = "" if status == "ok" else (reason or status).split(" / ")[0]
+            table.add_row(ident, indicator(ident).name_zh, shown, parts, note)
         console.print(table)
 
 
