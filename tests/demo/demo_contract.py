@@ -11,8 +11,10 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import yaml
 from python_calamine import CalamineWorkbook
 
 EMPTY = {"", "NULL", "-", "/", "无"}
@@ -358,10 +360,23 @@ def centre_time_reasons(header: list[str], rows: list[list[str]]) -> dict[int, s
     return out
 
 
+@cache
+def text_elements() -> frozenset[str]:
+    """Names, aliases and codes of the catalog's text elements (qualitative levels): data-formats.md §4 lets
+    the catalog define each element's value type, and a text element's value is any text."""
+    raw = yaml.safe_load((Path(__file__).parents[2] / "src/hqd/catalog/elements.yaml").read_text("utf-8"))
+    return frozenset(
+        norm_header(n)
+        for e in raw["elements"]
+        if e["type"] == "text"
+        for n in (e["code"], e["name_zh"], *e.get("aliases", []))
+    )
+
+
 def values_reasons(
     header: list[str], rows: list[list[str]], inst: set[str], regions: set[str]
 ) -> dict[int, str]:
-    """Wide or long values: a known organisation, a valid period, numeric values."""
+    """Wide or long values: a known organisation, a valid period, numeric values (text for text elements)."""
     names = [norm_header(h) for h in header]
     org = names.index("机构代码") if "机构代码" in names else names.index("区划代码")
     known = inst if names[org] == "机构代码" else regions
@@ -376,11 +391,13 @@ def values_reasons(
         elif long and not r[names.index("数据项")]:
             out[i] = "数据项 missing"
         else:
-            cells = (
-                [r[names.index("数值")]]
-                if long
-                else [v for j, v in enumerate(r) if j > per and names[j] != "机构名称"]
-            )
+            texts = text_elements()
+            if long:
+                numeric = norm_header(r[names.index("数据项")]) not in texts
+                cells = [r[names.index("数值")]] if numeric else []
+            else:
+                skip = {"机构名称", *texts}
+                cells = [v for j, v in enumerate(r) if j > per and names[j] not in skip]
             for v in cells:
                 if v not in EMPTY and (parse_number(v) is None or parse_number(v) < 0):
                     out[i] = "value not a number >= 0"

@@ -176,11 +176,9 @@ def generate(
         values.monthly_table(model, scale, rng["values"]),
         values.MONTHLY_BREAKS,
     )
-    out.xlsx(
-        "values",
-        "values/财务年报与满意度_2023-2025.xlsx",
-        [("年报", values.annual_table(model, ep, scale, rng["values"]), values.ANNUAL_BREAKS)],
-    )
+    finance, reported, reported_facts = values.annual_tables(model, ep, scale, rng["values"])
+    out.xlsx("values", "values/财务年报与满意度_2023-2025.xlsx", [("年报", finance, values.ANNUAL_BREAKS)])
+    out.csv("values", "values/绩效考核填报_2023-2025.csv", reported, values.REPORTED_BREAKS)
     region_values, values_facts = values.region_table(model)
     out.csv("values", "values/区县年度指标_2023-2025.csv", region_values)
 
@@ -270,6 +268,7 @@ def generate(
             "alliance": member_facts,
             "assistance": assist_facts,
             "region_values": values_facts,
+            "values_not_reported": reported_facts["not_reported"],
             "referrals_down": _down_referrals(refs),
             "discharge_deaths": int(ep["died"].sum()),
             "discharge_rows_clean": len(ep["inst"]),
