@@ -144,7 +144,7 @@ def _indicator(
         definition=merged["definition"], source=dict(merged.get("source", {})),
         inputs=tuple(merged.get("inputs", [])), numerator=numerator, denominator=denominator,
         national_monitoring=bool(merged.get("national_monitoring", False)),
-        scale=float(merged.get("scale", UNITS[merged["unit"]] if denominator else 1.0)),
+        scale=float(merged.get("scale", UNITS[merged["unit"]] if denominator or merged.get("growth_of") else 1.0)),
         growth_of=merged.get("growth_of"), applies_to=dict(merged.get("applies_to", {})),
         rollup=bool(merged.get("rollup", True)), tag=str(merged.get("tag", "")), file=file, status=status,
         reason=str(merged.get("reason", "")),

@@ -19,7 +19,7 @@ from hqd.indicators.periods import Period
 from hqd.ingest.elements import elements
 from hqd.ingest.valuesets import sql_str
 
-FLOW_UNITS = {"人次", "万元", "床日", "分钟", "项"}
+FLOW_UNITS = {"人次", "万元", "床日", "分钟", "项", "张", "份", "DDD", "DDDs", "人天"}
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 
 
@@ -61,10 +61,11 @@ def org_levels_sql() -> str:
 
 
 def element_meta_rows() -> list[tuple[str, str, str]]:
-    """(code, aggregation, unit): flows (人次, 万元 …) add up over sub-periods; stocks take the latest."""
+    """(code, aggregation, unit): flows (人次, 万元, 张 …) add up over sub-periods; stocks take the latest.
+    An element's own `aggregation` (sum | last) in elements.yaml overrides the unit's default."""
     out = []
     for e in elements():
-        agg = "sum" if e.unit in FLOW_UNITS and e.level == "institution" and e.type != "text" else "last"
+        agg = e.aggregation or ("sum" if e.unit in FLOW_UNITS and e.level == "institution" and e.type != "text" else "last")
         out.append((e.code, agg, e.unit))
     return out
 

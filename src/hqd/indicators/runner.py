@@ -271,7 +271,7 @@ def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, b
         return None, None, None, None, "missing", "本期无病案首页数据 / no discharges loaded for this period"
     if v.numerator is None:
         return None, v.denominator, None, None, "missing", "分子缺失 / the numerator has no data"
-    if ind.denominator is None:
+    if ind.denominator is None and not ind.growth_of:
         return v.numerator, None, v.numerator * ind.scale, None, "ok", None
     if v.denominator is None:
         return v.numerator, None, None, None, "missing", "分母缺失 / the denominator has no data"

@@ -22,6 +22,7 @@ class Element:
     min: float | None = None
     max: float | None = None
     aliases: tuple[str, ...] = ()
+    aggregation: str | None = None  # sum (a flow: months add up to the year) | last (a stock); default by unit
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +34,8 @@ def elements() -> tuple[Element, ...]:
         where = f"elements.yaml {entry.get('code')}"
         if entry.get("type") not in ELEMENT_TYPES:
             raise CatalogError(f"{where}: 未知类型 / unknown type {entry.get('type')}")
+        if entry.get("aggregation") not in (None, "sum", "last"):
+            raise CatalogError(f"{where}: aggregation 只能是 sum 或 last / aggregation must be sum or last")
         if entry["code"] in seen:
             raise CatalogError(f"{where}: 代码重复 / duplicate code")
         seen.add(entry["code"])
