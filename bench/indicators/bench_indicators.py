@@ -49,11 +49,16 @@ def build(n: int) -> Path:
     chunk = 1_000_000
     for i in range(done * chunk, n, chunk):  # resumes an interrupted build
         part = OUT / "part.csv"
-        write_discharges_csv(part, min(chunk, n - i), seed=1000 + i // chunk, encoding="gbk")
+        write_discharges_csv(part, min(chunk, n - i), seed=1000 + i // chunk, encoding="gbk", serial_start=i)
         t = time.perf_counter()
         subprocess.run([*hqd, "load", "discharges", str(part), "--json"], env=env, check=True, capture_output=True)
         print(f"loaded part {i // chunk + 1}: {time.perf_counter() - t:.0f} s", flush=True)
         part.unlink()
+    con = duckdb.connect(str(db), read_only=True)
+    have = con.execute("SELECT count(*) FROM discharges").fetchone()[0]
+    con.close()
+    if have != n:
+        raise SystemExit(f"the warehouse holds {have:,} discharges, not {n:,}")
     return db
 
 
