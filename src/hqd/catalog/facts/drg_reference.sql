@@ -11,11 +11,13 @@ WITH ref AS (
     WHERE discharge_time >= {ref_start} AND discharge_time < {ref_end}
       AND drg_code IS NOT NULL AND drg_code NOT IN ('', '0000', '000') AND left(drg_code, 2) <> 'QY'
 ),
-bounds AS (
+weighted AS (SELECT drg_code FROM codes_drg WHERE weight IS NOT NULL),
+bounds AS (  -- trimmed means are needed only when some DRG has no loaded weight
     SELECT drg_code,
            quantile_cont(total_cost, 0.25) - {drg_trim_iqr} * (quantile_cont(total_cost, 0.75) - quantile_cont(total_cost, 0.25)) AS lo,
            quantile_cont(total_cost, 0.75) + {drg_trim_iqr} * (quantile_cont(total_cost, 0.75) - quantile_cont(total_cost, 0.25)) AS hi
-    FROM ref GROUP BY drg_code
+    FROM ref WHERE EXISTS (SELECT 1 FROM ref r2 WHERE r2.drg_code NOT IN (SELECT drg_code FROM weighted))
+    GROUP BY drg_code
 ),
 trimmed AS (
     SELECT r.* FROM ref r JOIN bounds b ON b.drg_code = r.drg_code WHERE r.total_cost BETWEEN b.lo AND b.hi
