@@ -7,7 +7,6 @@ they do.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
@@ -18,6 +17,7 @@ from hqd.engines.duckdb import DuckDBEngine
 from hqd.indicators.catalog import Indicator, Part, indicator
 from hqd.indicators.periods import parse
 from hqd.indicators.runner import Computation, applies_sql
+from hqd.tabular import write_table
 
 RECORD_COLUMNS = "f.org_code, f.mrn, f.admission_no, f.discharge_time, f.principal_dx, f.drg_code, f.los_days, f.total_cost, f.discharge_mode"
 
@@ -104,7 +104,7 @@ def explain_value(con: duckdb.DuckDBPyConnection, ident: str, org: str, period: 
             console.print(f"报表数据 reported values: {len(rows):,} 行 rows")
     _show(console, header, rows[:limit])
     if out is not None and rows:
-        _write(out, header, rows)
+        write_table(out, header, rows, sheet="records")
         console.print(f"全部记录已写入 {out} / all records written to {out}")
 
 
@@ -121,22 +121,3 @@ def _show(console: Console, header: list[str], rows: list[tuple]) -> None:
     for r in rows:
         table.add_row(*("" if x is None else str(x) for x in r))
     console.print(table)
-
-
-def _write(out: Path, header: list[str], rows: list[tuple]) -> None:
-    if out.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(out))
-        ws = wb.add_worksheet("records")
-        ws.write_row(0, 0, header)
-        for i, r in enumerate(rows, start=1):
-            ws.write_row(
-                i, 0, ["" if x is None else (str(x) if not isinstance(x, (int, float)) else x) for x in r]
-            )
-        wb.close()
-        return
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)

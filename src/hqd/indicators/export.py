@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
+
+from hqd.tabular import write_table
 
 COLUMNS = ["indicator_id", "org_code", "period", "numerator", "denominator", "value", "unit"]
 
@@ -23,18 +24,4 @@ def export_values(
                      WHEN 'city' THEN 2 ELSE 3 END, org_code""",
         [period, *ids],
     ).fetchall()
-    if out.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(out))
-        ws = wb.add_worksheet("indicators")
-        ws.write_row(0, 0, COLUMNS)
-        for r, row in enumerate(rows, start=1):
-            ws.write_row(r, 0, ["" if v is None else v for v in row])
-        wb.close()
-    else:
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
-            writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return len(rows)
+    return write_table(out, COLUMNS, rows, sheet="indicators")

@@ -65,7 +65,9 @@ def element_meta_rows() -> list[tuple[str, str, str]]:
     An element's own `aggregation` (sum | last) in elements.yaml overrides the unit's default."""
     out = []
     for e in elements():
-        agg = e.aggregation or ("sum" if e.unit in FLOW_UNITS and e.level == "institution" and e.type != "text" else "last")
+        agg = e.aggregation or (
+            "sum" if e.unit in FLOW_UNITS and e.level == "institution" and e.type != "text" else "last"
+        )
         out.append((e.code, agg, e.unit))
     return out
 

@@ -22,7 +22,9 @@ class Element:
     min: float | None = None
     max: float | None = None
     aliases: tuple[str, ...] = ()
-    aggregation: str | None = None  # sum (a flow: months add up to the year) | last (a stock); default by unit
+    aggregation: str | None = (
+        None  # sum (a flow: months add up to the year) | last (a stock); default by unit
+    )
 
 
 @lru_cache(maxsize=1)

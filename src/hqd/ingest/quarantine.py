@@ -12,6 +12,7 @@ import duckdb
 
 from hqd.catalog import load_yaml
 from hqd.ingest.summary import Reason
+from hqd.tabular import write_table
 
 ROW_PREVIEW = 50
 
@@ -129,25 +130,7 @@ def export(con: duckdb.DuckDBPyConnection, import_id: int, out: Path) -> int:
         + [_cell(cells.get(k)) for k in data_keys]
         for r, cells in zip(records, parsed_rows, strict=True)
     ]
-    if out.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(out))
-        ws = wb.add_worksheet("隔离行 quarantine")
-        bold = wb.add_format({"bold": True})
-        ws.write_row(0, 0, header, bold)
-        for i, values in enumerate(table, start=1):
-            ws.write_row(i, 0, values)
-        ws.freeze_panes(1, 0)
-        wb.close()
-    else:
-        import csv
-
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(table)
-    return len(table)
+    return write_table(out, header, table, sheet="隔离行 quarantine")
 
 
 def _cell(value: object) -> object:
