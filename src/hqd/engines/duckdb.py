@@ -24,6 +24,9 @@ class DuckDBEngine:
     def temp_table(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {self.compile(sql)}")
 
+    def temp_view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {self.compile(sql)}")
+
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         return self.con.execute(self.compile(sql), params or []).fetchall()
 

@@ -119,3 +119,8 @@ def discharge_facts_sql(period: Period) -> str:
 
 def signal_facts_sql(period: Period) -> str:
     return facts_sql("signals", start=ts(period.start), end=ts(period.end))
+
+
+def discharges_by_org_sql(period: Period) -> str:
+    return (f"SELECT org_code, count(*) FROM discharges WHERE discharge_time >= {ts(period.start)} "
+            f"AND discharge_time < {ts(period.end)} GROUP BY org_code")  # fmt: skip

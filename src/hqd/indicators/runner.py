@@ -47,14 +47,15 @@ def applies_sql(ind: Indicator) -> str:
     return " AND ".join(conds) or "true"
 
 
-def _agg_sql(part: Part) -> str:
+def _agg_sql(part: Part, scope: str = "true") -> str:
+    cond = f"({scope}) AND ({part.where})"
     if part.agg == "count":
-        return f"count_if(({part.where}) AND ({part.expr}))"
+        return f"count_if({cond} AND ({part.expr}))"
     if part.agg == "sum":
-        return f"sum(CASE WHEN {part.where} THEN {part.expr} END)"
+        return f"sum(CASE WHEN {cond} THEN {part.expr} END)"
     if part.agg == "median":
-        return f"median(CASE WHEN {part.where} THEN {part.expr} END)"
-    return f"count(DISTINCT CASE WHEN {part.where} THEN {part.expr} END)"
+        return f"median(CASE WHEN {cond} THEN {part.expr} END)"
+    return f"count(DISTINCT CASE WHEN {cond} THEN {part.expr} END)"
 
 
 # Row populations: (FROM clause with the levels as o.<column>, the grouping levels, scoped by applies_to).
@@ -95,7 +96,8 @@ class Computation:
         e.con.executemany("INSERT INTO element_meta VALUES (?, ?, ?)", prepare.element_meta_rows())
         e.temp_table("org_levels", prepare.org_levels_sql())
         e.temp_table("drg_reference", prepare.drg_reference_sql(self.period))
-        e.temp_table("discharge_facts", prepare.discharge_facts_sql(self.period))
+        # A view: the indicators read it in one scan, so materialising it would only copy it.
+        e.temp_view("discharge_facts", prepare.discharge_facts_sql(self.period))
         e.temp_table("element_values", prepare.element_values_sql(self.period))
         e.temp_table("rating_levels", prepare.rating_levels_sql(self.period))
         e.temp_table("signal_facts", prepare.signal_facts_sql(self.period))
@@ -106,7 +108,7 @@ class Computation:
             "codes-icd9cm3": e.rows("SELECT count(*) FROM codes_icd9cm3")[0][0] > 0,
             "codes-drg": e.rows("SELECT count(*) FROM codes_drg")[0][0] > 0,
         }
-        self.discharges_by_org = dict(e.rows("SELECT org_code, count(*) FROM discharge_facts GROUP BY ALL"))
+        self.discharges_by_org = dict(e.rows(prepare.discharges_by_org_sql(self.period)))
         self.elements_by_org: dict[str, set[str]] = defaultdict(set)
         for org, element in e.rows(
             "SELECT org_code, element FROM element_values WHERE value IS NOT NULL OR value_text IS NOT NULL"
@@ -115,37 +117,47 @@ class Computation:
 
     # -- institution and region parts ------------------------------------------------------------------
     def row_parts(self, inds: list[Indicator], population: str) -> None:
-        """All parts counted over one row population, for indicators of the same scope, in one grouped scan."""
+        """Every part counted over one row population in a single grouped scan.
+
+        An indicator's scope (applies_to) is a condition inside each of its aggregates, so indicators of
+        different scopes share the scan; a scope with no rows under an organisation leaves that
+        organisation without a value (missing: no data) rather than 0/0.
+        """
         source, levels, scoped = ROW_POPULATIONS[population]
-        by_scope: dict[str, list[Indicator]] = defaultdict(list)
+        aggs: dict[str, int] = {}
+
+        def slot(sql: str) -> int:
+            return aggs.setdefault(sql, len(aggs))
+
+        wanted = []
         for ind in inds:
-            by_scope[applies_sql(ind) if scoped else "true"].append(ind)
-        for scope, group in by_scope.items():
-            aggs: dict[str, int] = {}
-            for ind in group:
-                for part in (ind.numerator, ind.denominator):
-                    if part is not None and part.population == population:
-                        aggs.setdefault(_agg_sql(part), len(aggs))
-            if not aggs:
+            scope = applies_sql(ind) if scoped else "true"
+            present = slot(f"count_if({scope})")
+            parts = [
+                slot(_agg_sql(p, scope)) if p is not None and p.population == population else None
+                for p in (ind.numerator, ind.denominator)
+            ]
+            wanted.append((ind, present, parts))
+        if not wanted:
+            return
+        select = ", ".join(f"{sql} AS a{i}" for sql, i in aggs.items())
+        org = " ".join(f"WHEN grouping(o.{col}) = 0 THEN o.{col}" for col, _ in levels)
+        level = " ".join(f"WHEN grouping(o.{col}) = 0 THEN '{name}'" for col, name in levels)
+        sets = ", ".join(f"(o.{col})" for col, _ in levels)
+        sql = (
+            f"SELECT CASE {org} END, CASE {level} END, {select} FROM {source} GROUP BY GROUPING SETS ({sets})"
+        )
+        for code, lvl, *vals in self.engine.rows(sql):
+            if code is None:
                 continue
-            select = ", ".join(f"{sql} AS a{i}" for sql, i in aggs.items())
-            org = " ".join(f"WHEN grouping(o.{col}) = 0 THEN o.{col}" for col, _ in levels)
-            level = " ".join(f"WHEN grouping(o.{col}) = 0 THEN '{name}'" for col, name in levels)
-            sets = ", ".join(f"(o.{col})" for col, _ in levels)
-            sql = f"""
-                SELECT CASE {org} END, CASE {level} END, {select}
-                FROM {source} WHERE {scope} GROUP BY GROUPING SETS ({sets})
-            """
-            for row in self.engine.rows(sql):
-                code, lvl, *vals = row
-                if code is None:
+            for ind, present, (num, den) in wanted:
+                if not vals[present]:
                     continue
-                for ind in group:
-                    v = self.values[ind.id].setdefault((code, lvl), Value())
-                    if ind.numerator is not None and ind.numerator.population == population:
-                        v.numerator = vals[aggs[_agg_sql(ind.numerator)]]
-                    if ind.denominator is not None and ind.denominator.population == population:
-                        v.denominator = vals[aggs[_agg_sql(ind.denominator)]]
+                v = self.values[ind.id].setdefault((code, lvl), Value())
+                if num is not None:
+                    v.numerator = vals[num]
+                if den is not None:
+                    v.denominator = vals[den]
 
     def element_parts(self, ind: Indicator) -> None:
         """Parts from reported values, institution by institution (a missing element is named)."""
