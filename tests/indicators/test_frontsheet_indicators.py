@@ -129,3 +129,14 @@ def test_without_the_procedure_catalogue_procedure_indicators_are_missing(seeded
     _num, _den, _value, status, reason = values(seeded, HOSP)["gk3.04"]
     assert status == "missing" and "codes-icd9cm3" in reason
     assert values(seeded, HOSP)["drg.groups"][3] == "ok"  # needs no procedure catalogue
+
+
+def test_months_and_quarters_select_discharges_by_discharge_time(seeded):
+    load(seeded)
+    compute_period(seeded.con, "2024-05", only=["gk3.04"])
+    compute_period(seeded.con, "2024Q1", only=["gk3.04"])
+    got = dict(seeded.rows("SELECT period, status FROM indicator_values WHERE indicator_id = 'gk3.04' AND org_code = ?",
+                           [HOSP]))  # fmt: skip
+    assert got == {"2024-05": "ok", "2024Q1": "missing"}  # all of A1–A9 left in May 2024
+    assert seeded.rows("SELECT numerator, denominator FROM indicator_values WHERE indicator_id = 'gk3.04' "
+                       "AND org_code = ? AND period = '2024-05'", [HOSP]) == [(6, 9)]  # fmt: skip
