@@ -351,7 +351,8 @@ def demo(
     console.print(
         f"生成示例数据 generating the demo region into {out}/ (seed {seed}, {discharges:,} discharges)"
     )
-    files = generate(out, seed=seed, discharges=discharges)
+    files = generate(out, seed=seed, discharges=min(discharges, DEMO_DETAILED))
+    files += _benchmark_padding(out, discharges - DEMO_DETAILED, seed)
     con = connect(cfg)
     migrate.upgrade(con)
     secret = load_secret(cfg.secret_path)
@@ -377,9 +378,30 @@ def demo(
         console.print(f"已计算 computed {year}: {run.stored:,} 个指标值 values (run {run.run_id})")
     if years:
         print_scorecards(con, years[-1], console)
+    from hqd.targets.board import show_board
+
+    show_board(con, console)
     con.close()
     if not no_serve:
         console.print("看板尚未提供（见 issue 8）/ the dashboard is not built yet; the data is loaded.")
+
+
+DEMO_DETAILED = 1_000_000  # discharges generated with every linked kind; beyond that, padding files
+
+
+def _benchmark_padding(out: Path, extra: int, seed: int) -> list:
+    """Beyond a million discharges (benchmark scale), more discharges of the same institutions are streamed
+    into files of a million rows each, so memory stays bounded at 10,000,000 and more."""
+    from hqd.demo import DemoFile, write_discharges_csv
+
+    files = []
+    for i, start in enumerate(range(0, max(extra, 0), DEMO_DETAILED)):
+        path = out / f"病案首页_补充_{seed}_{i + 1:02d}.csv"
+        n = min(DEMO_DETAILED, extra - start)
+        if not path.exists():
+            write_discharges_csv(path, n, seed=seed + 1 + i, serial_start=60_000_000 + start)
+        files.append(DemoFile("discharges", path, 0))
+    return files
 
 
 def _demo_line(s: Summary) -> None:
@@ -395,6 +417,14 @@ def _demo_line(s: Summary) -> None:
         console.print(
             f"    · {r.rule} {r.field or ''}: {r.count} ({', '.join(r.rows[:8])}{' …' if r.count > 8 else ''})"
         )
+
+
+from hqd.scoring.commands import gap, score  # noqa: E402
+from hqd.targets.commands import targets  # noqa: E402
+
+app.command()(score)
+app.command()(gap)
+app.command()(targets)
 
 
 def _mount_optional_groups() -> None:
