@@ -47,7 +47,9 @@ def test_an_episode_gives_one_signal_per_quiet_window(seeded, tmp_path):
 
 
 def test_quiet_windows_reach_back_to_signals_of_earlier_runs(seeded, tmp_path):
-    load_cards(seeded, [("霍乱", "990102", d, d, "已审核") for d in ["2024-06-29", "2024-07-01", "2024-07-05"]])
+    load_cards(
+        seeded, [("霍乱", "990102", d, d, "已审核") for d in ["2024-06-29", "2024-07-01", "2024-07-05"]]
+    )
     path = rules_file(tmp_path, QUIET)
     run_period(seeded.con, "2024-06", rules_path=path)
     run_period(seeded.con, "2024-07", rules_path=path)
