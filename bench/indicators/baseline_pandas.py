@@ -21,8 +21,12 @@ def compute(db: Path, year: str) -> dict:
         "principal_dx, age, age_days, drg_code FROM discharges WHERE discharge_time >= ? AND discharge_time < ?",
         [f"{y}-01-01", f"{y + 1}-01-01"]).df()  # fmt: skip
     inst = con.execute("SELECT org_code, level FROM institutions").df()
-    procs = con.execute("SELECT org_code, mrn, admission_no, code, incision_class, healing FROM discharge_procedures").df()
-    dx = con.execute("SELECT org_code, mrn, admission_no, code, poa FROM discharge_diagnoses WHERE poa = '4'").df()
+    procs = con.execute(
+        "SELECT org_code, mrn, admission_no, code, incision_class, healing FROM discharge_procedures"
+    ).df()
+    dx = con.execute(
+        "SELECT org_code, mrn, admission_no, code, poa FROM discharge_diagnoses WHERE poa = '4'"
+    ).df()
     codes = con.execute("SELECT code, category, surgery_level, minimally_invasive FROM codes_icd9cm3").df()
     drg = con.execute("SELECT drg_code, weight, low_risk FROM codes_drg").df()
     d = d.merge(inst, on="org_code")
@@ -43,8 +47,12 @@ def compute(db: Path, year: str) -> dict:
         f[c] = f[c].fillna(False).astype(bool)
     f["died"] = f["discharge_mode"] == "5"
     f["day"] = f["day_surgery"].fillna(False).astype(bool)
-    f["obst"] = f["principal_dx"].str[:1].isin(["O", "P"]) | ((f["age"].fillna(1) == 0) & (f["age_days"] <= 28))
-    f["grp"] = f["drg_code"].notna() & ~f["drg_code"].isin(["", "0000", "000"]) & (f["drg_code"].str[:2] != "QY")
+    f["obst"] = f["principal_dx"].str[:1].isin(["O", "P"]) | (
+        (f["age"].fillna(1) == 0) & (f["age_days"] <= 28)
+    )
+    f["grp"] = (
+        f["drg_code"].notna() & ~f["drg_code"].isin(["", "0000", "000"]) & (f["drg_code"].str[:2] != "QY")
+    )
     ref = f[f["grp"]].groupby("drg_code").agg(ref_cost=("total_cost", "mean"), ref_los=("los_days", "mean"))
     f = f.merge(drg, on="drg_code", how="left").merge(ref, on="drg_code", how="left")
     f["elective"] = f["surg"] & (f["admission_route"] != "1")

@@ -44,14 +44,18 @@ def build(n: int) -> Path:
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    done = con.execute("SELECT count(*) FROM imports WHERE kind = 'discharges' AND status = 'accepted'").fetchone()[0]
+    done = con.execute(
+        "SELECT count(*) FROM imports WHERE kind = 'discharges' AND status = 'accepted'"
+    ).fetchone()[0]
     con.close()
     chunk = 1_000_000
     for i in range(done * chunk, n, chunk):  # resumes an interrupted build
         part = OUT / "part.csv"
         write_discharges_csv(part, min(chunk, n - i), seed=1000 + i // chunk, encoding="gbk", serial_start=i)
         t = time.perf_counter()
-        subprocess.run([*hqd, "load", "discharges", str(part), "--json"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*hqd, "load", "discharges", str(part), "--json"], env=env, check=True, capture_output=True
+        )
         print(f"loaded part {i // chunk + 1}: {time.perf_counter() - t:.0f} s", flush=True)
         part.unlink()
     con = duckdb.connect(str(db), read_only=True)
@@ -100,8 +104,10 @@ def agree(a: dict, b: dict) -> list[str]:
     for key in sorted(set(a) | set(b)):
         x, y = a.get(key, [None, None]), b.get(key, [None, None])
         for u, v in zip(x, y, strict=True):
-            if not ((u in (None, 0) and v in (None, 0)) or (u is not None and v is not None
-                                                             and abs(u - v) <= 1e-6 * max(1, abs(u)))):
+            if not (
+                (u in (None, 0) and v in (None, 0))
+                or (u is not None and v is not None and abs(u - v) <= 1e-6 * max(1, abs(u)))
+            ):
                 bad.append(f"{key}: {x} vs {y}")
                 break
     return bad
@@ -125,7 +131,9 @@ def main() -> None:
     print(f"{args.discharges:,} discharges; indicators {', '.join(IDS)}; year {args.year}")
     for mode in ("sql", "pandas"):
         bad = agree(results["hqd"][2], results[mode][2])
-        print(f"hqd vs {mode}: {len(results['hqd'][2])} values, {'agree' if not bad else f'{len(bad)} differ'}")
+        print(
+            f"hqd vs {mode}: {len(results['hqd'][2])} values, {'agree' if not bad else f'{len(bad)} differ'}"
+        )
         for line in bad[:10]:
             print("   ", line)
     print("| run | wall s | peak RSS MiB |")
@@ -133,8 +141,10 @@ def main() -> None:
     for mode, (t, m, _) in results.items():
         print(f"| {mode} | {t:.1f} | {m:.0f} |")
     h, s, p = (results[m][0] for m in ("hqd", "sql", "pandas"))
-    print(f"hqd / hand-written SQL = {h / s:.2f}x (target ≤ 1.5x); pandas / hqd = {p / h:.2f}x (target > 1); "
-          f"hqd peak {results['hqd'][1] / 1024:.2f} GiB (target < 8 GiB)")
+    print(
+        f"hqd / hand-written SQL = {h / s:.2f}x (target ≤ 1.5x); pandas / hqd = {p / h:.2f}x (target > 1); "
+        f"hqd peak {results['hqd'][1] / 1024:.2f} GiB (target < 8 GiB)"
+    )
 
 
 if __name__ == "__main__":

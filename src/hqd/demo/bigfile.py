@@ -15,7 +15,9 @@ from hqd.demo.writers import encode, text_lines
 CHUNK = 100_000
 
 
-def write_discharges_csv(path: Path, n: int, *, seed: int, encoding: str = "gbk", serial_start: int = 0) -> None:
+def write_discharges_csv(
+    path: Path, n: int, *, seed: int, encoding: str = "gbk", serial_start: int = 0
+) -> None:
     """n discharges of the region's institutions (no malformed rows), standard headers, written chunk by chunk.
 
     `serial_start` numbers the records from there, so several files (a benchmark's parts) hold distinct
@@ -23,7 +25,9 @@ def write_discharges_csv(path: Path, n: int, *, seed: int, encoding: str = "gbk"
     write_in_chunks(path, n, seed=seed, encoding=encoding, chunk=CHUNK, serial_start=serial_start)
 
 
-def write_in_chunks(path: Path, n: int, *, seed: int, encoding: str, chunk: int, serial_start: int = 0) -> None:
+def write_in_chunks(
+    path: Path, n: int, *, seed: int, encoding: str, chunk: int, serial_start: int = 0
+) -> None:
     model = build_region()
     rng = np.random.default_rng(seed)
     path = Path(path)
@@ -41,7 +45,9 @@ def write_in_chunks(path: Path, n: int, *, seed: int, encoding: str, chunk: int,
                 table = frontsheet_table(ep, np.arange(0), model, style)
                 fh.write(encode(text_lines(table), encoding))
                 break
-            ep, _ = inpatient.build(model, k, rng, designed=False, people=False, serial_start=serial_start + done)
+            ep, _ = inpatient.build(
+                model, k, rng, designed=False, people=False, serial_start=serial_start + done
+            )
             order = np.argsort(ep["discharge"], kind="stable")
             table = frontsheet_table(ep, order, model, style)
             fh.write(encode(text_lines(table, header=done == 0), encoding))
