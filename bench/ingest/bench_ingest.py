@@ -82,6 +82,7 @@ def main() -> None:
                 q.unlink(missing_ok=True)
         shutil.copy(seeded, work)
         env = {**os.environ, "HQD_DB": str(work), "HQD_SECRET": "bench"}
+        subprocess.run([sys.executable, "-m", "hqd.cli", "init"], env=env, check=True, capture_output=True)
         t, m = run([sys.executable, "-m", "hqd.cli", "load", "discharges", str(big), "--json"], env)
         hqd_times.append(t)
         hqd_mem.append(m)
