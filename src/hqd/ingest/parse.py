@@ -84,7 +84,7 @@ def _parse_expr(f: Field, slot: str, secret: bytes) -> str:
     """SQL turning a cell into the field's canonical value (NULL when absent or unparseable)."""
     r, n, t = raw(slot), norm(slot), f.type
     if t == "text":
-        return f"(CASE WHEN hqd_is_empty_n({n}) THEN NULL ELSE hqd_text({r}) END)"
+        return f"(CASE WHEN hqd_is_empty_text({r}) THEN NULL ELSE hqd_text({r}) END)"
     if t == "bool" and (f.true_labels or f.false_labels):
         yes = ", ".join(sql_str(x) for x in f.true_labels) or "NULL"
         no = ", ".join(sql_str(x) for x in f.false_labels) or "NULL"
@@ -117,7 +117,7 @@ def _num(x: float) -> str:
 def _field_issues(f: Field, slot: str, src: SourceRows, parsed: str, issues: Issues) -> None:
     r, n = raw(slot), norm(slot)
     label = src.labels.get(slot, sql_str(f.header))
-    present = f"NOT hqd_is_empty_n({n})"
+    present = f"NOT hqd_is_empty_text({r})" if f.type == "text" else f"NOT hqd_is_empty_n({n})"
     if f.required:
         issues.add(f"NOT ({present}) AND {parsed} IS NULL", label, r, "required")
     if f.type == "element_value":
@@ -246,12 +246,32 @@ def _children(
     return out
 
 
+NO_NORM = {"drop", "text", None}
+
+
+def _slot_types(spec: KindSpec, src: SourceRows) -> dict[str, str | None]:
+    """The field type behind each slot (None for a combined cell that only feeds other slots)."""
+    out: dict[str, str | None] = {f.column: f.type for f in spec.fields}
+    for g, rep in enumerate(spec.repeats):
+        for n in range(1, rep.max + 1):
+            for f in rep.fields:
+                out[repeat_slot(g, n, f.column)] = f.type
+    return {slot: out.get(slot) for slot in src.slots}
+
+
 def compile_source(spec: KindSpec, src: SourceRows, ctx: Context) -> str:
     """The SELECT yielding the parsed rows of one source: canonical columns, _r<g> child lists, _issues,
     _row_data (the row's cells as JSON, for quarantined rows) and _hash (for clean rows)."""
     main_types = ctx.types[spec.table]
-    raw_cols = [f"{expr} AS {raw(slot)}" for slot, expr in src.slots.items()]
-    raw_cols += [f"hqd_norm({expr}) AS {norm(slot)}" for slot, expr in src.slots.items()]
+    types = _slot_types(spec, src)
+    # Dropped columns (names, phones) are never selected; text is used as written; every other cell is
+    # normalised once here for all the parsers that read it.
+    raw_cols = [f"{expr} AS {raw(slot)}" for slot, expr in src.slots.items() if types.get(slot) != "drop"]
+    raw_cols += [
+        f"hqd_norm({expr}) AS {norm(slot)}"
+        for slot, expr in src.slots.items()
+        if types.get(slot) not in NO_NORM
+    ]
     if src.overflow_sql:
         raw_cols.append(f"{src.overflow_sql} AS _overflow")
     raw_cols += list(src.passthrough)

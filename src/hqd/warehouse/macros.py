@@ -48,7 +48,10 @@ def _sql_list(items: list[str] | tuple[str, ...]) -> str:
 # these; the hqd_<name>(s) wrappers below normalise first, for use on raw text.
 PARSERS = {
     "hqd_is_empty": f"(n) AS (n IS NULL OR n IN {tuple(EMPTY_MARKERS)!r})",
-    "hqd_number": "(n) AS TRY_CAST(replace(regexp_replace(n, '%$', ''), ',', '') AS DOUBLE)",
+    # Plain numbers take the fast cast; "1,234.5" and "12.5%" go through the clean-up; inf and nan are no
+    # numbers a report can hold.
+    "hqd_number_any": "(n) AS coalesce(TRY_CAST(n AS DOUBLE), TRY_CAST(replace(regexp_replace(n, '%$', ''), ',', '') AS DOUBLE))",
+    "hqd_number": "(n) AS CASE WHEN isfinite(hqd_number_any_n(n)) THEN hqd_number_any_n(n) END",
     "hqd_integer": (
         "(n) AS CASE WHEN hqd_number_n(n) = floor(hqd_number_n(n)) AND abs(hqd_number_n(n)) < 9e15 "
         "THEN CAST(hqd_number_n(n) AS BIGINT) END"
@@ -106,6 +109,11 @@ MACROS = {
         "(s) AS CASE WHEN strlen(CAST(s AS VARCHAR)) = length(CAST(s AS VARCHAR)) THEN trim(CAST(s AS VARCHAR)) "
         "WHEN regexp_matches(CAST(s AS VARCHAR), '[\uff01-\uff5e\u3000]') "
         f"THEN trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}')) ELSE trim(CAST(s AS VARCHAR)) END"
+    ),
+    # Empty markers in text as written (no normalisation: text cells keep their full-width characters).
+    "hqd_is_empty_text": (
+        "(s) AS (s IS NULL OR trim(CAST(s AS VARCHAR), ' \t\r\n\u3000') IN "
+        f"{(*EMPTY_MARKERS, 'ＮＵＬＬ', '－', '／')!r})"
     ),
     # Trimmed text as given (names keep their full-width characters).
     "hqd_text": "(s) AS nullif(trim(CAST(s AS VARCHAR), ' \t\r\n\u3000'), '')",
