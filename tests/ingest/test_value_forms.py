@@ -119,3 +119,19 @@ def test_length_of_stay_is_derived_from_the_dates_when_missing(seeded):
         ("A2", 1, True),
         ("A3", 7, False),
     ]
+
+
+@pytest.mark.parametrize("written", ["inf", "NaN", "1e400"])
+def test_infinite_or_not_a_number_values_are_refused(seeded, written):
+    s = seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("A1", 总费用=written)]))
+    assert s.quarantined == 1 and seeded.reasons(s.import_id) == [(2, "总费用", "invalid_number")]
+
+
+@pytest.mark.parametrize("written", ["30", "tr", "3.0"])
+def test_text_is_kept_as_written(seeded, written):
+    rows = [
+        ["对象代码", "目标项", "比较", "目标值", "截止期"],
+        ["990100", "居民健康素养水平", ">=", written, "2025"],
+    ]
+    s = seeded.load("targets", seeded.file("t.csv", rows))
+    assert s.new == 1 and seeded.one("SELECT target_value FROM targets") == written
