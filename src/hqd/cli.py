@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, ClassVar
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,14 +19,13 @@ from hqd.catalog import CatalogError
 from hqd.config import settings
 from hqd.ingest.spec import kinds
 from hqd.ingest.summary import Summary
+from hqd.terminal import console, err
 
 app = typer.Typer(
     help="hqd — 公立医院高质量发展监测评价平台 / monitoring the high-quality development of public hospitals",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -9,14 +9,11 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hqd.catalog import CatalogError
 from hqd.indicators.periods import PeriodError
-
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+from hqd.terminal import console, err
 
 
 def fail(message: str) -> typer.Exit:
