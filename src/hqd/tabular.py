@@ -18,20 +18,34 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # (name, header, rows)
+
+
 def write_table(out: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "data") -> int:
     """Write `rows` under `header`; returns the number of rows written."""
-    n = 0
+    return write_sheets(out, [(sheet, header, rows)])
+
+
+def write_sheets(out: Path, sheets: Sequence[Sheet]) -> int:
+    """Every sheet into one workbook, or the first sheet as CSV; returns the rows of the first sheet."""
+    counts = []
     if out.suffix.lower() == ".xlsx":
         import xlsxwriter
 
         wb = xlsxwriter.Workbook(str(out))
-        ws = wb.add_worksheet(sheet[:31])
-        ws.write_row(0, 0, list(header), wb.add_format({"bold": True}))
-        for n, row in enumerate(rows, start=1):
-            ws.write_row(n, 0, [_cell(v) for v in row])
-        ws.freeze_panes(1, 0)
+        bold = wb.add_format({"bold": True})
+        for name, header, rows in sheets:
+            ws = wb.add_worksheet(name[:31])
+            ws.write_row(0, 0, list(header), bold)
+            n = 0
+            for n, row in enumerate(rows, start=1):
+                ws.write_row(n, 0, [_cell(v) for v in row])
+            ws.freeze_panes(1, 0)
+            counts.append(n)
         wb.close()
-        return n
+        return counts[0] if counts else 0
+    _, header, rows = sheets[0]
+    n = 0
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from hqd.scoring.period import PeriodScores
 from hqd.scoring.store import institution_rows
+from hqd.tabular import write_sheets
 
 HEAD = ["org_code", "name", "category", "peer_group", "peers", "reference", "total", "rank", "rank_percentile",
         "grade", "grade_basis", "note"]  # fmt: skip
@@ -46,19 +46,5 @@ def item_rows(ps: PeriodScores) -> list[list[Any]]:
 
 def write(ps: PeriodScores, out: Path) -> int:
     header, rows = wide_rows(ps)
-    if out.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(out))
-        for name, head, body in (("scores", header, rows), ("items", ITEMS, item_rows(ps))):
-            ws = wb.add_worksheet(name)
-            ws.write_row(0, 0, head)
-            for n, row in enumerate(body, start=1):
-                ws.write_row(n, 0, row)
-        wb.close()
-    else:
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(rows)
+    write_sheets(out, [("scores", header, rows), ("items", ITEMS, item_rows(ps))])
     return len(rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from rich.text import Text
 
 from hqd.catalog import catalog_version
 from hqd.indicators.periods import PeriodError, parse
+from hqd.tabular import write_table
 from hqd.targets.items import resolve
 from hqd.targets.series import Reader
 from hqd.targets.status import STATUS, Evaluation, Target, evaluate
@@ -95,21 +95,7 @@ def save(con: duckdb.DuckDBPyConnection, table: list[dict[str, Any]], subject: s
 
 
 def write(table: list[dict[str, Any]], out: Path) -> None:
-    body = [["" if r[c] is None else r[c] for c in COLUMNS] for r in table]
-    if out.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(out))
-        ws = wb.add_worksheet("targets")
-        ws.write_row(0, 0, COLUMNS)
-        for n, row in enumerate(body, start=1):
-            ws.write_row(n, 0, row)
-        wb.close()
-        return
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        writer.writerows(body)
+    write_table(out, COLUMNS, ([r[c] for c in COLUMNS] for r in table), sheet="targets")
 
 
 def print_board(table: list[dict[str, Any]], console: Console) -> None:
