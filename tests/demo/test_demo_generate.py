@@ -33,7 +33,7 @@ def known(demo: tuple[Path, list[DemoFile], dict]) -> tuple[set[str], set[str], 
     root = demo[0]
     rows = cc.read_sheets(root / "reference/医疗卫生机构.csv")[0][3]
     insts = {r[0]: r[2] for r in rows if r[3]}  # an institution without 机构级别 is quarantined, so unknown
-    regions = {r[0] for r in cc.read_sheets(root / "reference/行政区划.csv")[0][3]}
+    regions = {r[0] for f in demo[1] if f.kind == "regions" for r in cc.read_sheets(f.path)[0][3]}
     return set(insts), regions, insts
 
 

@@ -15,6 +15,7 @@ from hqd.demo import (
     idr,
     inpatient,
     memberships,
+    national,
     ratings_targets,
     reference,
     referrals,
@@ -160,6 +161,9 @@ def generate(
     out.csv("codes-icd10", "reference/疾病分类代码国家临床版2.0_示例.csv", reference.icd10_table())
     out.csv("codes-icd9cm3", "reference/手术操作分类代码国家临床版3.0_示例.csv", reference.icd9_table())
     out.csv("codes-drg", "reference/CHS-DRG分组方案1.1_示例.csv", reference.drg_table(), encoding="utf-8")
+    # a national reference distribution, for grades against the nation (invented, see national.py)
+    out.csv("regions", "reference/参考分布区划.csv", national.region_table())
+    out.csv("values", "reference/国考参考分布_2024-2025.csv", national.values_table())
 
     # inpatient episodes; the insurer's view decides some patients' 参保地 before the front sheets are written
     ep, design = inpatient.build(model, discharges, rng["episodes"])
