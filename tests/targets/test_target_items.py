@@ -32,7 +32,7 @@ def test_each_kind_of_item_resolves(item, kind, key):
 
 def test_an_ambiguous_name_or_an_unknown_item_resolves_to_nothing():
     assert resolve("出院患者手术占比") is None  # gk3.04 and gk2.01 share the name: give the id
-    assert resolve("县域内住院人次占比") is None
+    assert resolve("不存在的目标项") is None
 
 
 def test_interoperability_grades_put_jia_above_yi():

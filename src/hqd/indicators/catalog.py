@@ -20,7 +20,7 @@ from hqd.ingest.elements import elements
 UNITS = {"hours": 1.0, "%": 100.0, "‰": 1000.0, "ratio": 1.0, "count": 1.0, "yuan": 1.0, "days": 1.0, "minutes": 1.0,
          "score": 1.0, "level": 1.0, "per100": 100.0, "10k_yuan": 1.0, "per10k": 10000.0}  # fmt: skip
 DIRECTIONS = {"higher", "lower", "monitor"}
-POPULATIONS = {"discharges", "values", "ratings", "signals"}
+POPULATIONS = {"discharges", "values", "ratings", "signals", "claims"}
 ID = re.compile(r"^(gk3|gk2)\.\d{2}(\.[a-z0-9]+)*(\.tcm)?$|^drg\.[a-z_]+$|^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
@@ -62,6 +62,7 @@ class Indicator:
     tag: str = ""
     file: str = ""
     status: str = "computed"  # computed | undefined (official formula not public)
+    aliases: tuple[str, ...] = ()  # other names plans use for it (a target may name it so)
     reason: str = ""
 
     @property
@@ -148,6 +149,7 @@ def _indicator(
         growth_of=merged.get("growth_of"), applies_to=dict(merged.get("applies_to", {})),
         rollup=bool(merged.get("rollup", True)), tag=str(merged.get("tag", "")), file=file, status=status,
         reason=str(merged.get("reason", "")),
+        aliases=tuple(str(a) for a in merged.get("aliases", [])),
     )  # fmt: skip
 
 

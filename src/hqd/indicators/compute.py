@@ -18,7 +18,7 @@ from hqd.indicators.catalog import Indicator, indicator, indicators
 from hqd.indicators.periods import parse
 from hqd.indicators.runner import Computation, RunResult, Value, applies_sql, finalise
 
-REGION_ONLY = {"signals"}  # populations that concern regions, not institutions
+REGION_ONLY = {"signals", "claims"}  # populations that concern regions, not institutions
 
 
 def _growth(ind: Indicator, now: Computation, before: Computation) -> None:

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from hqd.indicators.catalog import Indicator, indicators
 
-SOURCES = {"discharges": "病案首页", "values": "报表数据", "ratings": "评级", "signals": "预警信号"}
+SOURCES = {
+    "discharges": "病案首页",
+    "values": "报表数据",
+    "ratings": "评级",
+    "signals": "预警信号",
+    "claims": "医保结算",
+}
 
 
 def source_of(ind: Indicator) -> str:

@@ -70,6 +70,11 @@ ROW_POPULATIONS = {
         ),
         True,
     ),
+    "claims": (
+        "claim_facts o",
+        (("county_code", "county"), ("city_code", "city"), ("province_code", "province")),
+        False,
+    ),
     "signals": (
         "signal_facts o",
         (("county_code", "county"), ("city_code", "city"), ("province_code", "province")),
@@ -101,6 +106,8 @@ class Computation:
         e.temp_table("element_values", prepare.element_values_sql(self.period))
         e.temp_table("rating_levels", prepare.rating_levels_sql(self.period))
         e.temp_table("signal_facts", prepare.signal_facts_sql(self.period))
+        e.temp_view("claim_facts", prepare.facts_sql("claims", start=prepare.ts(self.period.start),
+                                                     end=prepare.ts(self.period.end)))  # fmt: skip
         sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL"))
         self.notes["drg_weights"] = sources
         self.notes["drg_risk"] = dict(e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL"))
@@ -276,6 +283,15 @@ def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, b
         return v.numerator, None, v.numerator, v.text, "ok", None
     if ind.numerator is not None and ind.numerator.population == "signals" and v.numerator is None:
         return None, None, None, None, "missing", "本期无预警信号 / no early-warning signals in this period"
+    if ind.numerator is not None and ind.numerator.population == "claims" and v.numerator is None:
+        return (
+            None,
+            None,
+            None,
+            None,
+            "missing",
+            "本期无医保结算数据 / no insurance settlements for this period",
+        )
     uses_discharges = any(
         p is not None and p.population == "discharges" for p in (ind.numerator, ind.denominator)
     )

@@ -76,7 +76,7 @@ def resolve(item: str) -> Measure | None:
     element = element_lookup().get(key)
     if element is not None:
         return Measure("element", element.code, element.name_zh, element.unit)
-    named = [i for i in indicators() if norm_header(i.name_zh) == key]
+    named = [i for i in indicators() if key in {norm_header(n) for n in (i.name_zh, *i.aliases)}]
     if len(named) == 1:
         return Measure("indicator", named[0].id, named[0].name_zh, named[0].unit)
     return None
