@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+from single_disease import RULES
 
 CATALOG = Path(__file__).resolve().parents[2] / "src" / "hqd" / "catalog"
 KEY = ["org_code", "mrn", "admission_no"]
@@ -22,7 +23,7 @@ def compute(db: Path, year: str) -> dict:
         [f"{y}-01-01", f"{y + 1}-01-01"]).df()  # fmt: skip
     inst = con.execute("SELECT org_code, level FROM institutions").df()
     procs = con.execute(
-        "SELECT org_code, mrn, admission_no, code, incision_class, healing FROM discharge_procedures"
+        "SELECT org_code, mrn, admission_no, seq, code, incision_class, healing FROM discharge_procedures"
     ).df()
     dx = con.execute(
         "SELECT org_code, mrn, admission_no, code, poa FROM discharge_diagnoses WHERE poa = '4'"
@@ -37,6 +38,8 @@ def compute(db: Path, year: str) -> dict:
                          ci=procs["incision_class"] == "2",
                          ssi=(procs["incision_class"] == "2") & (procs["healing"] == "3"))  # fmt: skip
     pflags = procs.groupby(KEY)[["surg", "mini", "g4", "g3", "ci", "ssi"]].any().reset_index()
+    principal = procs[procs["seq"] == 1][[*KEY, "code"]].rename(columns={"code": "principal_proc"})
+    pflags = pflags.merge(principal, on=KEY, how="left")
     with (CATALOG / "codes" / "complications.csv").open(encoding="utf-8") as fh:
         prefixes = tuple(r["prefix"] for r in csv.DictReader(fh))
     dx = dx.merge(d[KEY], on=KEY)
@@ -69,7 +72,18 @@ def compute(db: Path, year: str) -> dict:
         "cpop": f["surg"] & ~f["obst"], "ssi": f["ssi"], "ci": f["ci"], "lr_died": f["lowrisk"] & f["died"],
         "lr": f["lowrisk"], "g3": f["surg"] & f["g3"], "rw_ok": f["rw_ok"], "t_ok": f["t_ok"], "c_ok": f["c_ok"],
     }  # fmt: skip
+    dx_, pr_, age_ = f["principal_dx"].fillna(""), f["principal_proc"].fillna(""), f["age"]
+    for code, (_, rule) in RULES.items():
+        hit = pd.Series([rule(a, b, None if pd.isna(c) else int(c)) for a, b, c in zip(dx_, pr_, age_, strict=True)],
+                        index=f.index)  # fmt: skip
+        flags[f"sd_{code}"] = hit
+        flags[f"sd_{code}_died"] = hit & f["died"]
+        f[f"sd_{code}_los"] = np.where(hit, f["los_days"], np.nan)
+        f[f"sd_{code}_cost"] = np.where(hit, f["total_cost"], np.nan)
     g = pd.DataFrame({k: pd.Series(v, index=f.index).astype(int) for k, v in flags.items()})
+    for code in RULES:
+        g[f"sd_{code}_los"] = f[f"sd_{code}_los"]
+        g[f"sd_{code}_cost"] = f[f"sd_{code}_cost"]
     g[["org_code", "level", "los_days", "t", "c", "w"]] = f[["org_code", "level", "los_days", "t", "c", "w"]]
     s = g.groupby(["org_code", "level"]).sum(min_count=1)
     groups = f[f["grp"]].groupby("org_code")["drg_code"].nunique()
@@ -88,6 +102,19 @@ def compute(db: Path, year: str) -> dict:
         out[f"drg.cmi|{org}"] = [_f(r["w"]), float(r["rw_ok"])]
         out[f"drg.time_index|{org}"] = [_f(r["t"]), float(r["t_ok"])]
         out[f"drg.cost_index|{org}"] = [_f(r["c"]), float(r["c_ok"])]
+        out[f"drg.low_risk_mortality|{org}"] = [float(r["lr_died"]), float(r["lr"])]
+        if level == "二级":
+            out[f"gk2.01|{org}"] = [float(r["surg"]), float(r["all"])]
+            out[f"gk2.02|{org}"] = [float(r["mini"]), float(r["surg"])]
+            out[f"gk2.04|{org}"] = [float(r["comp"]), float(r["cpop"])]
+            out[f"gk2.05|{org}"] = [float(r["lr_died"]), float(r["lr"])]
+        if level == "三级":
+            for code in RULES:
+                n = float(r[f"sd_{code}"])
+                out[f"gk3.10.{code}.cases|{org}"] = [n, None]
+                out[f"gk3.10.{code}.los|{org}"] = [_f(r[f"sd_{code}_los"]), n]
+                out[f"gk3.10.{code}.cost|{org}"] = [_f(r[f"sd_{code}_cost"]), n]
+                out[f"gk3.10.{code}.mortality|{org}"] = [float(r[f"sd_{code}_died"]), n]
     return out
 
 

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import duckdb
+from single_disease import RULES
 
 CATALOG = Path(__file__).resolve().parents[2] / "src" / "hqd" / "catalog"
 
@@ -21,7 +22,7 @@ WITH d AS (
     SELECT d.*, i.level FROM discharges d JOIN institutions i USING (org_code)
     WHERE discharge_time >= TIMESTAMP '{y}-01-01' AND discharge_time < TIMESTAMP '{y1}-01-01'
 ), p AS (
-    SELECT p.org_code, p.mrn, p.admission_no,
+    SELECT p.org_code, p.mrn, p.admission_no, max(CASE WHEN p.seq = 1 THEN p.code END) AS principal_proc,
            bool_or(c.category IN ('手术', '介入治疗')) AS surg,
            bool_or(c.minimally_invasive AND c.category IN ('手术', '介入治疗')) AS mini,
            bool_or(c.surgery_level = 4 AND c.category IN ('手术', '介入治疗')) AS g4,
@@ -39,6 +40,7 @@ WITH d AS (
     SELECT drg_code, avg(total_cost) AS ref_cost, avg(los_days) AS ref_los FROM grouped GROUP BY 1
 ), f AS (
     SELECT d.org_code, d.level, d.los_days, d.total_cost, d.discharge_mode = '5' AS died, d.admission_route,
+           d.principal_dx, p.principal_proc, d.age,
            coalesce(d.day_surgery, false) AS day, coalesce(p.surg, false) AS surg, coalesce(p.mini, false) AS mini,
            coalesce(p.g4, false) AS g4, coalesce(p.g3, false) AS g3, coalesce(p.ci, false) AS ci,
            coalesce(p.ssi, false) AS ssi, coalesce(x.comp, false) AS comp,
@@ -57,7 +59,9 @@ SELECT org_code, level,
     sum(CASE WHEN grp AND rw IS NOT NULL THEN rw END), count_if(grp AND rw IS NOT NULL),
     sum(CASE WHEN grp AND ref_los > 0 AND los_days IS NOT NULL THEN los_days / ref_los END),
     count_if(grp AND ref_los > 0 AND los_days IS NOT NULL),
-    sum(CASE WHEN grp AND ref_cost > 0 THEN total_cost / ref_cost END), count_if(grp AND ref_cost > 0)
+    sum(CASE WHEN grp AND ref_cost > 0 THEN total_cost / ref_cost END), count_if(grp AND ref_cost > 0),
+    count_if(surg AND mini), count_if(surg AND NOT obst AND comp), count_if(surg AND NOT obst),
+    count_if(grp AND low_risk AND died), count_if(grp AND low_risk){sd}
 FROM f GROUP BY org_code, level
 """
 
@@ -66,7 +70,9 @@ def compute(db: Path, year: str) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     con.execute("SET memory_limit = '6GB'")
     y = int(year)
-    rows = con.execute(SQL.format(y=y, y1=y + 1, comp=complication_condition("g.code"))).fetchall()
+    sd = "".join(f", count_if({r}), sum(CASE WHEN {r} THEN los_days END), sum(CASE WHEN {r} THEN total_cost END), "
+                 f"count_if(({r}) AND died)" for r, _ in RULES.values())  # fmt: skip
+    rows = con.execute(SQL.format(y=y, y1=y + 1, comp=complication_condition("g.code"), sd=sd)).fetchall()
     out = {}
     for org, level, *v in rows:
         if level == "三级":
@@ -81,4 +87,17 @@ def compute(db: Path, year: str) -> dict:
         out[f"drg.cmi|{org}"] = [v[15], v[16]]
         out[f"drg.time_index|{org}"] = [v[17], v[18]]
         out[f"drg.cost_index|{org}"] = [v[19], v[20]]
+        out[f"drg.low_risk_mortality|{org}"] = [v[24], v[25]]
+        if level == "二级":
+            out[f"gk2.01|{org}"] = [v[2], v[3]]
+            out[f"gk2.02|{org}"] = [v[21], v[2]]
+            out[f"gk2.04|{org}"] = [v[22], v[23]]
+            out[f"gk2.05|{org}"] = [v[24], v[25]]
+        if level == "三级":
+            for k, code in enumerate(RULES):
+                n, los, cost, died = v[26 + 4 * k : 30 + 4 * k]
+                out[f"gk3.10.{code}.cases|{org}"] = [n, None]
+                out[f"gk3.10.{code}.los|{org}"] = [los, n]
+                out[f"gk3.10.{code}.cost|{org}"] = [cost, n]
+                out[f"gk3.10.{code}.mortality|{org}"] = [died, n]
     return out

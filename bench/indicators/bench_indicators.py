@@ -22,8 +22,28 @@ sys.path.insert(0, str(HERE.parent))
 from machine import describe  # noqa: E402
 
 OUT = HERE.parent / "out" / "indicators"
-IDS = ["gk3.03", "gk3.04", "gk3.05", "gk3.06", "gk3.08", "gk3.09", "gk3.14", "gk2.03", "gk2.13",
-       "drg.groups", "drg.cmi", "drg.time_index", "drg.cost_index"]  # fmt: skip
+IDS = [
+    "gk3.03",
+    "gk3.04",
+    "gk3.05",
+    "gk3.06",
+    "gk3.08",
+    "gk3.09",
+    "gk3.14",
+    "gk2.01",
+    "gk2.02",
+    "gk2.03",
+    "gk2.04",
+    "gk2.05",
+    "gk2.13",
+    "drg.groups",
+    "drg.cmi",
+    "drg.time_index",
+    "drg.cost_index",
+    "drg.low_risk_mortality",
+]
+IDS += [f"gk3.10.{d}.{m}" for d in ("ami", "hf", "cap_adult", "cap_child", "stroke", "copd", "hip", "knee", "cabg", "cs")
+        for m in ("cases", "los", "cost", "mortality")]  # fmt: skip
 
 
 def build(n: int) -> Path:
@@ -139,7 +159,8 @@ def main() -> None:
     results = {mode: run_child(mode, db, args.year) for mode in ("hqd", "sql", "pandas")}
     every = run_child("hqd-all", db, args.year)
     print(f"machine: {describe()}")
-    print(f"{args.discharges:,} discharges; indicators {', '.join(IDS)}; year {args.year}")
+    print(f"{args.discharges:,} discharges; {len(IDS)} indicators: {', '.join(IDS[:18])} and the 40 单病种 measures; "
+          f"year {args.year}")  # fmt: skip
     for mode in ("sql", "pandas"):
         bad = agree(results["hqd"][2], results[mode][2])
         print(
