@@ -37,6 +37,7 @@ class Part:
 
     @property
     def additive(self) -> bool:
+        """Counts and sums add up from institutions to regions; distinct counts and medians do not."""
         return self.agg in {"count", "sum", "elements"}
 
 

@@ -17,7 +17,10 @@ from hqd.engines.duckdb import DuckDBEngine
 from hqd.indicators.catalog import Indicator, indicator, indicators
 from hqd.indicators.periods import parse
 from hqd.indicators.runner import Computation, RunResult, Value, applies_sql, finalise
+from hqd.warehouse.bulk import insert_rows
 
+VALUE_COLUMNS = ("run_id", "indicator_id", "org_code", "org_level", "period", "numerator", "denominator", "value",
+                 "value_text", "unit", "status", "reason", "note", "catalog_version")  # fmt: skip
 REGION_ONLY = {"signals", "claims"}  # populations that concern regions, not institutions
 
 
@@ -93,9 +96,7 @@ def compute_period(
         f"DELETE FROM indicator_values WHERE period = ? AND indicator_id IN ({', '.join('?' * len(ids))})",
         [period.text, *ids],
     )
-    con.executemany(
-        f"INSERT INTO indicator_values VALUES ({run_id}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-    )
+    insert_rows(con, "indicator_values", VALUE_COLUMNS, [(run_id, *r) for r in rows])
     con.execute(
         "INSERT INTO compute_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

@@ -18,6 +18,7 @@ from hqd.indicators import prepare
 from hqd.indicators.catalog import Indicator, Part
 from hqd.indicators.periods import Period
 from hqd.ingest.elements import elements
+from hqd.warehouse.bulk import insert_rows
 
 LEVELS = ("county", "city", "province")
 Key = tuple[str, str]  # (org_code, org_level)
@@ -98,7 +99,7 @@ class Computation:
         e.con.execute(
             "CREATE OR REPLACE TEMP TABLE element_meta (code VARCHAR, aggregation VARCHAR, unit VARCHAR)"
         )
-        e.con.executemany("INSERT INTO element_meta VALUES (?, ?, ?)", prepare.element_meta_rows())
+        insert_rows(e.con, "element_meta", ("code", "aggregation", "unit"), prepare.element_meta_rows())
         e.temp_table("org_levels", prepare.org_levels_sql())
         e.temp_table("drg_reference", prepare.drg_reference_sql(self.period))
         # A view: the indicators read it in one scan, so materialising it would only copy it.
@@ -124,43 +125,88 @@ class Computation:
 
     # -- institution and region parts ------------------------------------------------------------------
     def row_parts(self, inds: list[Indicator], population: str) -> None:
-        """Every part counted over one row population in a single grouped scan.
+        """Every part counted over one row population, in one scan at the finest level.
 
         An indicator's scope (applies_to) is a condition inside each of its aggregates, so indicators of
         different scopes share the scan; a scope with no rows under an organisation leaves that
-        organisation without a value (missing: no data) rather than 0/0.
+        organisation without a value (missing: no data) rather than 0/0. Counts and sums of the regions
+        are the sums of the finest level's (ratios of sums); distinct counts and medians, which do not
+        add up, are grouped again by region in a second scan, only when an indicator needs one.
         """
         source, levels, scoped = ROW_POPULATIONS[population]
         aggs: dict[str, int] = {}
+        additive: set[int] = set()
 
-        def slot(sql: str) -> int:
-            return aggs.setdefault(sql, len(aggs))
+        def slot(sql: str, adds: bool = True) -> int:
+            index = aggs.setdefault(sql, len(aggs))
+            if adds:
+                additive.add(index)
+            return index
 
+        sets_of: dict[int, int] = {}  # distinct count -> the list of its values, united over regions
         wanted = []
         for ind in inds:
             scope = applies_sql(ind) if scoped else "true"
             present = slot(f"count_if({scope})")
-            parts = [
-                slot(_agg_sql(p, scope)) if p is not None and p.population == population else None
-                for p in (ind.numerator, ind.denominator)
-            ]
+            parts = []
+            for p in (ind.numerator, ind.denominator):
+                if p is None or p.population != population:
+                    parts.append(None)
+                    continue
+                index = slot(_agg_sql(p, scope), p.additive)
+                if p.agg == "count_distinct":
+                    sets_of[index] = slot(
+                        f"list(DISTINCT CASE WHEN ({scope}) AND ({p.where}) THEN {p.expr} END)", adds=False
+                    )
+                parts.append(index)
             wanted.append((ind, present, parts))
         if not wanted:
             return
+        columns = [f"o.{col}" for col, _ in levels]
         select = ", ".join(f"{sql} AS a{i}" for sql, i in aggs.items())
-        org = " ".join(f"WHEN grouping(o.{col}) = 0 THEN o.{col}" for col, _ in levels)
-        level = " ".join(f"WHEN grouping(o.{col}) = 0 THEN '{name}'" for col, name in levels)
-        sets = ", ".join(f"(o.{col})" for col, _ in levels)
-        sql = (
-            f"SELECT CASE {org} END, CASE {level} END, {select} FROM {source} GROUP BY GROUPING SETS ({sets})"
-        )
-        for code, lvl, *vals in self.engine.rows(sql):
-            if code is None:
+        rows: dict[Key, list] = {}
+        totals: dict[Key, list] = {}
+        unions: dict[tuple[Key, int], set] = defaultdict(set)
+        for codes_and_vals in self.engine.rows(
+            f"SELECT {', '.join(columns)}, {select} FROM {source} GROUP BY {', '.join(columns)}"
+        ):
+            codes, vals = codes_and_vals[: len(levels)], list(codes_and_vals[len(levels) :])
+            if codes[0] is None:
                 continue
+            rows[(codes[0], levels[0][1])] = vals
+            for code, (_, name) in zip(codes[1:], levels[1:], strict=True):
+                if code is None:
+                    continue
+                acc = totals.setdefault((code, name), [None] * len(aggs))
+                for i in additive:
+                    if vals[i] is not None:
+                        acc[i] = vals[i] + (acc[i] or 0)
+                for i, li in sets_of.items():
+                    unions[((code, name), i)].update(x for x in vals[li] if x is not None)
+        for (key, i), values in unions.items():
+            totals[key][i] = len(values)
+        others = [
+            i
+            for i in range(len(aggs))
+            if i not in additive and i not in sets_of and i not in sets_of.values()
+        ]
+        if others:  # medians: grouped again by region
+            coarse = levels[1:]
+            org = " ".join(f"WHEN grouping(o.{col}) = 0 THEN o.{col}" for col, _ in coarse)
+            level = " ".join(f"WHEN grouping(o.{col}) = 0 THEN '{name}'" for col, name in coarse)
+            sets = ", ".join(f"(o.{col})" for col, _ in coarse)
+            picked = [sql for sql, i in aggs.items() if i in others]
+            sql = f"SELECT CASE {org} END, CASE {level} END, {', '.join(picked)} FROM {source} GROUP BY GROUPING SETS ({sets})"
+            for code, lvl, *vals in self.engine.rows(sql):
+                if code is not None and (code, lvl) in totals:
+                    for i, value in zip(others, vals, strict=True):
+                        totals[(code, lvl)][i] = value
+        rows.update(totals)
+        for key, vals in rows.items():
             for ind, present, (num, den) in wanted:
                 if not vals[present]:
                     continue
-                v = self.values[ind.id].setdefault((code, lvl), Value())
+                v = self.values[ind.id].setdefault(key, Value())
                 if num is not None:
                     v.numerator = vals[num]
                 if den is not None:

@@ -29,6 +29,7 @@ from hqd.ingest.source import rows_of
 from hqd.ingest.spec import KindSpec, load_kind
 from hqd.ingest.summary import Summary
 from hqd.ingest.timing import stage
+from hqd.warehouse.bulk import insert_rows
 
 
 class Progress(Protocol):
@@ -253,10 +254,8 @@ def _element_table(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TEMP TABLE hqd_element_lookup (key VARCHAR, code VARCHAR, type VARCHAR, min DOUBLE, "
         "max DOUBLE)"
     )
-    con.executemany(
-        "INSERT INTO hqd_element_lookup VALUES (?, ?, ?, ?, ?)",
-        [(k, e.code, e.type, e.min, e.max) for k, e in element_lookup().items()],
-    )
+    insert_rows(con, "hqd_element_lookup", ("key", "code", "type", "min", "max"),
+                [(k, e.code, e.type, e.min, e.max) for k, e in element_lookup().items()])  # fmt: skip
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:

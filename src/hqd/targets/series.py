@@ -13,6 +13,7 @@ from hqd.scoring.period import PeriodScores, ScoringError, score_period
 from hqd.scoring.schemes import Scheme, scheme_for_level
 from hqd.targets.items import Measure
 from hqd.targets.scales import scales
+from hqd.warehouse.bulk import insert_rows
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Reader:
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE element_meta (code VARCHAR, aggregation VARCHAR, unit VARCHAR)"
         )
-        self.con.executemany("INSERT INTO element_meta VALUES (?, ?, ?)", prepare.element_meta_rows())
+        insert_rows(self.con, "element_meta", ("code", "aggregation", "unit"), prepare.element_meta_rows())
         texts = self.con.execute(
             "SELECT DISTINCT period FROM reported_values WHERE org_code = ? AND element = ?", [subject, m.key]
         ).fetchall()
