@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -164,6 +167,17 @@ def discharge(mrn: str, **over: object) -> list[object]:
     }
     base.update({k: v for k, v in over.items()})
     return [base[h] for h in DISCHARGE_HEADER]
+
+
+def run_hqd(db: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the `hqd` command line as a user would, in its own process, on the warehouse `db`."""
+    env = {**os.environ, "HQD_DB": str(db), "COLUMNS": "200"}
+    env.pop("HQD_SECRET", None)
+    proc = subprocess.run([sys.executable, "-m", "hqd.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=180)  # fmt: skip
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-from tests.conftest import HOSP, INSTITUTIONS, REGIONS, write_csv
+from tests.conftest import HOSP, INSTITUTIONS, REGIONS, run_hqd, write_csv
 from tests.indicators.frontsheet_data import DISCHARGES, DRG_CODES, HEADER, PROC_CODES
-
-
-def hqd(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HQD_DB": str(db), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "hqd.cli", *args], env=env, capture_output=True, text=True, timeout=180
-    )
 
 
 def test_compute_export_and_explain(tmp_path):
     db = tmp_path / "w.duckdb"
-    assert hqd(db, "init").returncode == 0
+    assert run_hqd(db, "init").returncode == 0
     for kind, rows in (("regions", REGIONS), ("institutions", INSTITUTIONS), ("codes-icd9cm3", PROC_CODES),
                        ("codes-drg", DRG_CODES), ("discharges", [HEADER, *DISCHARGES])):  # fmt: skip
-        assert hqd(db, "load", kind, str(write_csv(tmp_path / f"{kind}.csv", rows))).returncode == 0
-    run = hqd(db, "compute", "--period", "2024")
+        assert run_hqd(db, "load", kind, str(write_csv(tmp_path / f"{kind}.csv", rows))).returncode == 0
+    run = run_hqd(db, "compute", "--period", "2024")
     assert run.returncode == 0, run.stderr
     out = tmp_path / "v.csv"
-    exported = hqd(db, "indicators", "export", "--period", "2024", "--programme", "gk3", "--out", str(out))
+    exported = run_hqd(
+        db, "indicators", "export", "--period", "2024", "--programme", "gk3", "--out", str(out)
+    )
     assert exported.returncode == 0, exported.stderr
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
@@ -47,7 +38,7 @@ def test_compute_export_and_explain(tmp_path):
     assert all(r["indicator_id"].startswith("gk3.") for r in rows)
 
     records = tmp_path / "r.csv"
-    explained = hqd(db, "explain", "gk3.04", "--org", HOSP, "--period", "2024", "--out", str(records))
+    explained = run_hqd(db, "explain", "gk3.04", "--org", HOSP, "--period", "2024", "--out", str(records))
     assert explained.returncode == 0, explained.stderr
     assert "出院患者手术占比" in explained.stdout and "matches the stored value" in explained.stdout
     with records.open(encoding="utf-8-sig") as fh:
@@ -62,7 +53,7 @@ def test_compute_export_and_explain(tmp_path):
     ]
     assert len(traced) == 9
 
-    bad = hqd(db, "compute", "--period", "2024-13")
+    bad = run_hqd(db, "compute", "--period", "2024-13")
     assert bad.returncode == 1 and "2024-13" in bad.stderr and "Traceback" not in bad.stderr
-    none = hqd(db, "explain", "gk3.04", "--org", HOSP, "--period", "2022")
+    none = run_hqd(db, "explain", "gk3.04", "--org", HOSP, "--period", "2022")
     assert none.returncode == 1 and "hqd compute" in none.stderr

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
-from tests.conftest import HOSP
+from tests.conftest import HOSP, run_hqd
 from tests.scoring.region import T2, T3, TCM, region
-
-
-def hqd(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HQD_DB": str(db), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "hqd.cli", *args], env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.fixture
@@ -30,7 +19,7 @@ def db(seeded, warehouse_env):
 
 def test_score_prints_and_exports_every_institution(db, tmp_path):
     out = tmp_path / "scores.csv"
-    run = hqd(db, "score", "--scheme", "gk3", "--period", "2024", "--out", str(out))
+    run = run_hqd(db, "score", "--scheme", "gk3", "--period", "2024", "--out", str(out))
     assert run.returncode == 0, run.stderr
     assert "综合医院 General hospitals (2)" in run.stdout and "1,000.00" in run.stdout
     with out.open(encoding="utf-8-sig") as fh:
@@ -54,7 +43,7 @@ def test_score_prints_and_exports_every_institution(db, tmp_path):
 
 def test_score_to_xlsx_has_a_sheet_per_institution_and_per_indicator(db, tmp_path):
     out = tmp_path / "scores.xlsx"
-    assert hqd(db, "score", "--scheme", "gk3", "--period", "2024", "--out", str(out)).returncode == 0
+    assert run_hqd(db, "score", "--scheme", "gk3", "--period", "2024", "--out", str(out)).returncode == 0
     wb = CalamineWorkbook.from_path(str(out))
     assert wb.sheet_names == ["scores", "items"]
     items = wb.get_sheet_by_name("items").to_python()
@@ -64,7 +53,7 @@ def test_score_to_xlsx_has_a_sheet_per_institution_and_per_indicator(db, tmp_pat
 
 
 def test_gap_names_the_goal_and_the_indicator_that_reaches_it(db):
-    run = hqd(db, "gap", "--org", T2, "--period", "2024")
+    run = run_hqd(db, "gap", "--org", T2, "--period", "2024")
     assert run.returncode == 0, run.stderr
     # T2 (0) needs HOSP's 1000 for rank 1; gk3.04 30 → 40 ties HOSP and earns the whole 1000
     assert "第1名 / rank 1" in run.stdout and "1,000.00" in run.stdout
@@ -85,7 +74,7 @@ def test_gap_names_the_goal_and_the_indicator_that_reaches_it(db):
     ],
 )
 def test_user_errors_are_one_bilingual_sentence(db, args, message):
-    run = hqd(db, *args)
+    run = run_hqd(db, *args)
     assert run.returncode == 1
     assert message in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from tests.conftest import run_hqd
 from tests.targets.board_data import CITY, TARGETS, build
-
-
-def hqd(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HQD_DB": str(db), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "hqd.cli", *args], env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.fixture
@@ -28,7 +18,7 @@ def db(seeded, warehouse_env):
 
 def test_the_board_prints_and_exports_every_status(db, tmp_path):
     out = tmp_path / "targets.csv"
-    run = hqd(db, "targets", "--out", str(out))
+    run = run_hqd(db, "targets", "--out", str(out))
     assert run.returncode == 0, run.stderr
     assert "目标看板 targets board" in run.stdout
     assert (
@@ -44,12 +34,12 @@ def test_the_board_prints_and_exports_every_status(db, tmp_path):
 
 
 def test_one_subject(db):
-    run = hqd(db, "targets", "--org", CITY)
+    run = run_hqd(db, "targets", "--org", CITY)
     assert run.returncode == 0 and "每千人口托位数" in run.stdout and "培训人次" not in run.stdout
 
 
 def test_a_subject_without_targets_is_a_user_error(db):
-    run = hqd(db, "targets", "--org", "990121")
+    run = run_hqd(db, "targets", "--org", "990121")
     assert (
         run.returncode == 1
         and "no targets are loaded for 990121" in run.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,7 +56,3 @@ def element_lookup() -> dict[str, Element]:
             table.setdefault(key, e)
             table.setdefault(strip_unit(key), e)
     return table
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

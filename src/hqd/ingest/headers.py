@@ -163,11 +163,6 @@ def _map_values_layout(spec: KindSpec, hm: HeaderMap, unmatched: list[int]) -> N
     hm.extra = extra
 
 
-def match_score(spec: KindSpec, headers: list[object]) -> int:
-    """How many of a kind's fields a candidate header row names; used to find the header row."""
-    return build_map(spec, headers).matched
-
-
 def minimum_match(spec: KindSpec) -> int:
     """A row is a header row of this kind when it names at least this many fields."""
     return min(2, len(spec.fields))

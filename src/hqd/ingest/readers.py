@@ -128,9 +128,7 @@ def _load_csv(ctx: ReadContext, layout: TextLayout, hm: HeaderMap) -> Part:
         f"quote='\"', escape='\"', null_padding=true, strict_mode=false, auto_detect=false"
         f"{', parallel=false' if layout.multiline else ''}) AS stage_p0"
     )
-    return Part(
-        0, None, layout.header_line, hm, "stage_p0", "stage_p0._line", source, width, overflow_sql="_overflow"
-    )
+    return Part(0, None, layout.header_line, hm, "stage_p0._line", source, width, overflow_sql="_overflow")
 
 
 def _threads(ctx: ReadContext) -> int:
@@ -224,7 +222,7 @@ def _load_sheet(
             _flush(ctx, table, names, batch)
             batch = [[] for _ in names]
     _flush(ctx, table, names, batch)
-    return Part(index, sheet, header_index + 1, hm, table, f"{table}._row", table, width, blank_rows=blank)
+    return Part(index, sheet, header_index + 1, hm, f"{table}._row", table, width, blank_rows=blank)
 
 
 def _flush(ctx: ReadContext, table: str, names: list[str], batch: list[list[object]]) -> None:

@@ -22,7 +22,6 @@ class Part:
     sheet: str | None
     header_row: int
     header_map: HeaderMap
-    table: str  # DuckDB temp table holding the cells as text, columns c0..cN
     row_sql: str  # the user-visible row number of a record
     from_sql: str  # FROM clause (the table, joined to a row-number map where needed)
     width: int

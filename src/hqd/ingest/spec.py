@@ -6,7 +6,7 @@ lives in its YAML file. A broken entry fails here, naming the file and the colum
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -127,7 +127,6 @@ class KindSpec:
     layout: str = "rows"
     history_table: str | None = None
     source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def field(self, column: str) -> Field:
         for f in self.fields:
