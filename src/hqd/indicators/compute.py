@@ -16,7 +16,7 @@ from hqd.catalog import catalog_version
 from hqd.engines.duckdb import DuckDBEngine
 from hqd.indicators.catalog import Indicator, indicator, indicators
 from hqd.indicators.periods import parse
-from hqd.indicators.runner import Computation, RunResult, Value, applies_sql, finalise
+from hqd.indicators.runner import Computation, RunResult, Value, finalise
 from hqd.warehouse.bulk import insert_rows
 
 VALUE_COLUMNS = ("run_id", "indicator_id", "org_code", "org_level", "period", "numerator", "denominator", "value",
@@ -40,22 +40,13 @@ def _growth(ind: Indicator, now: Computation, before: Computation) -> None:
         g.numerator, g.denominator = cur - prev, prev
 
 
-def _organisations(engine: DuckDBEngine, ind: Indicator) -> list[tuple[str, str]]:
+def _organisations(comp: Computation, ind: Indicator) -> list[tuple[str, str]]:
+    """Who an indicator is stored for: its institutions and, when it rolls up, the regions."""
     parts = [p for p in (ind.numerator, ind.denominator) if p is not None]
     if parts and all(p.population in REGION_ONLY for p in parts):
-        return [(r[0], r[1]) for r in engine.rows(
-            "SELECT region_code, level FROM regions WHERE region_code IN (SELECT county_code FROM org_levels "
-            "UNION SELECT city_code FROM org_levels UNION SELECT province_code FROM org_levels)")]  # fmt: skip
-    orgs = [
-        (r[0], "institution")
-        for r in engine.rows(f"SELECT o.org_code FROM org_levels o WHERE {applies_sql(ind)}")
-    ]
-    if ind.rollup and not ind.qualitative:
-        # Regions that hold at least one institution (not the neighbours known only as patients' homes).
-        orgs += [(r[0], r[1]) for r in engine.rows(
-            "SELECT region_code, level FROM regions WHERE region_code IN (SELECT county_code FROM org_levels "
-            "UNION SELECT city_code FROM org_levels UNION SELECT province_code FROM org_levels)")]  # fmt: skip
-    return orgs
+        return comp.regions()
+    orgs = [(org, "institution") for org in comp.institutions(ind)]
+    return orgs + comp.regions() if ind.rollup and not ind.qualitative else orgs
 
 
 def compute_period(
@@ -79,7 +70,7 @@ def compute_period(
     started = datetime.now()
     rows = []
     for ind in selected:
-        for org, level in _organisations(engine, ind):
+        for org, level in _organisations(now, ind):
             v = now.values[ind.id].get((org, level), Value())
             has = (
                 now.discharges_by_org.get(org, 0) > 0

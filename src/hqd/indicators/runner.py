@@ -91,6 +91,8 @@ class Computation:
         self.engine = engine
         self.period = period
         self.values: dict[str, dict[Key, Value]] = defaultdict(dict)
+        self._scoped: dict[str, list[str]] = {}
+        self._regions: list[tuple[str, str]] | None = None
         self.notes: dict[str, Any] = {}
 
     # -- preparation -----------------------------------------------------------------------------------
@@ -232,7 +234,7 @@ class Computation:
             for org, element, value in rows:
                 if value is not None:
                     sums[org] += value * dict(part.elements)[element]
-            for org in self._institutions(ind):
+            for org in self.institutions(ind):
                 v = self.values[ind.id].setdefault((org, "institution"), Value())
                 absent = [c for c in codes if c not in self.elements_by_org.get(org, set())]
                 if absent:
@@ -251,10 +253,22 @@ class Computation:
             v = self.values[ind.id].setdefault((org, "institution"), Value())
             v.text, v.numerator = level, number
 
-    def _institutions(self, ind: Indicator) -> list[str]:
-        return [
-            r[0] for r in self.engine.rows(f"SELECT o.org_code FROM org_levels o WHERE {applies_sql(ind)}")
-        ]
+    def institutions(self, ind: Indicator) -> list[str]:
+        """The institutions an indicator applies to (one query per distinct scope)."""
+        scope = applies_sql(ind)
+        if scope not in self._scoped:
+            self._scoped[scope] = [
+                r[0] for r in self.engine.rows(f"SELECT o.org_code FROM org_levels o WHERE {scope}")
+            ]
+        return self._scoped[scope]
+
+    def regions(self) -> list[tuple[str, str]]:
+        """Regions that hold at least one institution (not the neighbours known only as patients' homes)."""
+        if self._regions is None:
+            self._regions = [(r[0], r[1]) for r in self.engine.rows(
+                "SELECT region_code, level FROM regions WHERE region_code IN (SELECT county_code FROM org_levels "
+                "UNION SELECT city_code FROM org_levels UNION SELECT province_code FROM org_levels)")]  # fmt: skip
+        return self._regions
 
     def roll_up(self, ind: Indicator) -> None:
         """Region values of indicators that use reported values: sums over institutions with both parts."""
