@@ -432,6 +432,9 @@ def _mount_optional_groups() -> None:
     except ImportError:
         return
     app.add_typer(ews_app, name="ews", help="传染病智能预警 / infectious-disease early warning")
+    from hqd.programmes.commands import programme_app
+
+    app.add_typer(programme_app, name="programme", help="改革项目监测 / reform programmes")
 
 
 _mount_optional_groups()
