@@ -379,6 +379,11 @@ def demo(
     from hqd.targets.board import show_board
 
     show_board(con, console)
+    if years:
+        from hqd.indicators.periods import parse
+        from hqd.programmes.county import print_county_summary
+
+        print_county_summary(con, parse(years[-1]))
     con.close()
     if not no_serve:
         console.print("看板尚未提供（见 issue 8）/ the dashboard is not built yet; the data is loaded.")
@@ -432,6 +437,8 @@ def _mount_optional_groups() -> None:
     except ImportError:
         return
     app.add_typer(ews_app, name="ews", help="传染病智能预警 / infectious-disease early warning")
+    import hqd.programmes.county
+    import hqd.programmes.referrals  # noqa: F401
     from hqd.programmes.commands import programme_app
 
     app.add_typer(programme_app, name="programme", help="改革项目监测 / reform programmes")

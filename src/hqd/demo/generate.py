@@ -11,6 +11,7 @@ from hqd.demo import (
     assistance,
     centres,
     claims,
+    county_programme,
     discharge_files,
     idr,
     inpatient,
@@ -185,6 +186,9 @@ def generate(
     out.csv("values", "values/绩效考核填报_2023-2025.csv", reported, values.REPORTED_BREAKS)
     region_values, values_facts = values.region_table(model)
     out.csv("values", "values/区县年度指标_2023-2025.csv", region_values)
+    county_inst, county_region = county_programme.county_tables(model, rng["values"])
+    out.csv("values", "values/医共体与三明医改填报_机构_2024-2025.csv", county_inst)
+    out.csv("values", "values/医共体监测与评判标准_区县_2024-2025.csv", county_region)
 
     # referrals
     refs = referrals.build_referrals(ep, model, rng["referrals"])

@@ -20,7 +20,8 @@ from hqd.ingest.elements import elements
 UNITS = {"hours": 1.0, "%": 100.0, "‰": 1000.0, "ratio": 1.0, "count": 1.0, "yuan": 1.0, "days": 1.0, "minutes": 1.0,
          "score": 1.0, "level": 1.0, "per100": 100.0, "10k_yuan": 1.0, "per10k": 10000.0}  # fmt: skip
 DIRECTIONS = {"higher", "lower", "monitor"}
-POPULATIONS = {"discharges", "values", "ratings", "signals", "claims"}
+POPULATIONS = {"discharges", "values", "ratings", "signals", "claims", "referrals", "reported"}
+ORG_LEVELS = {"institution", "county", "city", "province", "community", "medical_group"}
 ID = re.compile(r"^(gk3|gk2)\.\d{2}(\.[a-z0-9]+)*(\.tcm)?$|^drg\.[a-z_]+$|^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
@@ -58,6 +59,8 @@ class Indicator:
     national_monitoring: bool = False
     scale: float = 1.0
     growth_of: str | None = None
+    ratio_of: tuple[str, str] | None = None  # value = value(a) / value(b), both catalog indicators
+    levels: tuple[str, ...] = ()  # the organisation levels it is reported for (empty: every level)
     applies_to: dict[str, list[str]] = field(default_factory=dict)
     rollup: bool = True
     tag: str = ""
@@ -138,7 +141,12 @@ def _indicator(
     status = merged.get("status", "computed")
     numerator = _part(merged.get("numerator"), f"{where} numerator", element_codes)
     denominator = _part(merged.get("denominator"), f"{where} denominator", element_codes)
-    if status == "computed" and numerator is None and not merged.get("growth_of"):
+    if (
+        status == "computed"
+        and numerator is None
+        and not merged.get("growth_of")
+        and not merged.get("ratio_of")
+    ):
         raise CatalogError(f"{where}: 缺少分子 / missing numerator")
     return Indicator(
         id=ident, name_zh=merged["name_zh"], name_en=merged["name_en"], programme=merged.get("programme", ""),
@@ -147,11 +155,21 @@ def _indicator(
         inputs=tuple(merged.get("inputs", [])), numerator=numerator, denominator=denominator,
         national_monitoring=bool(merged.get("national_monitoring", False)),
         scale=float(merged.get("scale", UNITS[merged["unit"]] if denominator or merged.get("growth_of") else 1.0)),
-        growth_of=merged.get("growth_of"), applies_to=dict(merged.get("applies_to", {})),
+        growth_of=merged.get("growth_of"),
+        ratio_of=tuple(merged["ratio_of"]) if merged.get("ratio_of") else None,
+        levels=_levels(merged.get("levels", []), where),
+        applies_to=dict(merged.get("applies_to", {})),
         rollup=bool(merged.get("rollup", True)), tag=str(merged.get("tag", "")), file=file, status=status,
         reason=str(merged.get("reason", "")),
         aliases=tuple(str(a) for a in merged.get("aliases", [])),
     )  # fmt: skip
+
+
+def _levels(raw: list[str], where: str) -> tuple[str, ...]:
+    unknown = sorted(set(raw) - ORG_LEVELS)
+    if unknown:
+        raise CatalogError(f"{where}: 未知机构层级 {unknown} / unknown organisation levels {unknown}")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=1)
@@ -176,6 +194,9 @@ def indicators() -> tuple[Indicator, ...]:
             raise CatalogError(
                 f"{ind.file} {ind.id}: growth_of 指向不存在的指标 / unknown base {ind.growth_of}"
             )
+        for base in ind.ratio_of or ():
+            if base not in ids:
+                raise CatalogError(f"{ind.file} {ind.id}: ratio_of 指向不存在的指标 / unknown base {base}")
     return tuple(out)
 
 

@@ -40,13 +40,34 @@ def _growth(ind: Indicator, now: Computation, before: Computation) -> None:
         g.numerator, g.denominator = cur - prev, prev
 
 
+def _ratio(ind: Indicator, comp: Computation) -> None:
+    """A ratio of two indicators (基层人均收入 / 牵头医院人均收入): both values shown as its parts."""
+    first, second = (indicator(i) for i in ind.ratio_of)
+    for key, v in comp.values[first.id].items():
+        _, _, a, _, status_a, reason_a = finalise(first, v, True, comp.loaded)
+        _, _, b, _, status_b, reason_b = finalise(
+            second, comp.values[second.id].get(key, Value()), True, comp.loaded
+        )
+        r = comp.values[ind.id].setdefault(key, Value())
+        if status_a != "ok" or status_b != "ok":
+            which = first.id if status_a != "ok" else second.id
+            r.reason = f"{which} 缺失 / {which} is missing: {reason_a if status_a != 'ok' else reason_b}"
+            continue
+        r.numerator, r.denominator = a, b
+
+
 def _organisations(comp: Computation, ind: Indicator) -> list[tuple[str, str]]:
-    """Who an indicator is stored for: its institutions and, when it rolls up, the regions."""
-    parts = [p for p in (ind.numerator, ind.denominator) if p is not None]
+    """Who an indicator is stored for: its institutions and, when it rolls up, the regions and the
+    医共体/医疗集团; an indicator's `levels` narrows that (a county indicator has no institution values)."""
+    base = indicator(ind.growth_of) if ind.growth_of else indicator(ind.ratio_of[0]) if ind.ratio_of else ind
+    parts = [p for p in (base.numerator, base.denominator) if p is not None]
     if parts and all(p.population in REGION_ONLY for p in parts):
-        return comp.regions()
-    orgs = [(org, "institution") for org in comp.institutions(ind)]
-    return orgs + comp.regions() if ind.rollup and not ind.qualitative else orgs
+        orgs = comp.regions()
+    else:
+        orgs = [(org, "institution") for org in comp.institutions(ind)]
+        if ind.rollup and not ind.qualitative:
+            orgs += comp.regions() + comp.groups()
+    return [o for o in orgs if not ind.levels or o[1] in ind.levels]
 
 
 def compute_period(
@@ -56,10 +77,14 @@ def compute_period(
     engine = DuckDBEngine(con)
     selected = [i for i in indicators() if only is None or i.id in only]
     growth = [i for i in selected if i.growth_of]
+    ratios = [i for i in selected if i.ratio_of]
     bases = [i for i in indicators() if i.id in {g.growth_of for g in growth}]
+    ratio_bases = [i for i in indicators() if i.id in {b for r in ratios for b in r.ratio_of}]
     now = Computation(engine, period)
     now.prepare()
-    now.compute(selected + [b for b in bases if b not in selected])
+    now.compute(selected + [b for b in bases + ratio_bases if b not in selected])
+    for ind in ratios:
+        _ratio(ind, now)
     if growth:
         before = Computation(engine, period.previous())
         before.prepare()  # replaces the period's temporary tables; `now` keeps what it needs in memory

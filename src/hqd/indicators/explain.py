@@ -16,34 +16,58 @@ from rich.table import Table
 from hqd.engines.duckdb import DuckDBEngine
 from hqd.indicators.catalog import Indicator, Part, indicator
 from hqd.indicators.periods import parse
-from hqd.indicators.runner import Computation, applies_sql
+from hqd.indicators.runner import ROW_POPULATIONS, Computation, applies_sql
 from hqd.tabular import write_table
 
-RECORD_COLUMNS = "f.org_code, f.mrn, f.admission_no, f.discharge_time, f.principal_dx, f.drg_code, f.los_days, f.total_cost, f.discharge_mode"
+# The columns that identify a record of each row population, in the order shown and exported.
+RECORD_COLUMNS = {
+    "discharges": "f.org_code, f.mrn, f.admission_no, f.discharge_time, f.principal_dx, f.drg_code, f.los_days, "
+                  "f.total_cost, f.discharge_mode",
+    "referrals": "o.referral_id, o.org_code, o.to_org, o.direction, o.service_type, o.status, o.accept_days",
+    "claims": "o.settlement_id, o.county_code, o.provider_code, o.provider_region, o.provider_type, o.care_type, "
+              "o.total_cost, o.fund_paid",
+    "reported": "o.org_code, o.county_code, o.level, o.category",
+}  # fmt: skip
 
 
 def _org_filter(org: str) -> str:
-    return f"(o.org_code = '{org}' OR o.county_code = '{org}' OR o.city_code = '{org}' OR o.province_code = '{org}')"
+    return (f"(o.org_code = '{org}' OR o.county_code = '{org}' OR o.city_code = '{org}' OR o.province_code = '{org}'"
+            f" OR o.org_code IN (SELECT org_code FROM org_groups WHERE group_code = '{org}'))")  # fmt: skip
 
 
-def _flag(part: Part | None) -> str:
-    if part is None or part.population != "discharges":
+def _flag(part: Part | None, population: str) -> str:
+    if part is None or part.population != population:
         return "NULL"
     if part.agg == "count":
         return f"coalesce(({part.where}) AND ({part.expr}), false)"
     return f"CASE WHEN {part.where} THEN {part.expr} END"
 
 
-def discharge_records(engine: DuckDBEngine, ind: Indicator, org: str) -> tuple[list[str], list[tuple]]:
-    cols = RECORD_COLUMNS.split(", ")
+def population_of(ind: Indicator) -> str | None:
+    for part in (ind.numerator, ind.denominator):
+        if part is not None and part.population in RECORD_COLUMNS:
+            return part.population
+    return None
+
+
+def population_records(engine: DuckDBEngine, ind: Indicator, org: str) -> tuple[list[str], list[tuple]]:
+    """The records of a row population behind one value, each with what it adds to the numerator and the
+    denominator (the same SQL as the computation, so the totals must equal the stored parts)."""
+    population = population_of(ind)
+    if population is None:
+        return [], []
+    source, _, scoped = ROW_POPULATIONS[population]
+    columns = RECORD_COLUMNS[population]
+    first = columns.split(", ")[0]
     sql = f"""
-        SELECT {RECORD_COLUMNS}, {_flag(ind.numerator)} AS in_numerator, {_flag(ind.denominator)} AS in_denominator
-        FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code
-        WHERE {_org_filter(org)} AND {applies_sql(ind)}
-        ORDER BY f.org_code, f.discharge_time, f.mrn
+        SELECT {columns}, {_flag(ind.numerator, population)} AS in_numerator,
+               {_flag(ind.denominator, population)} AS in_denominator
+        FROM {source}
+        WHERE {_org_filter(org)} AND {applies_sql(ind) if scoped else "true"}
+        ORDER BY {first}
     """
     rows = [r for r in engine.rows(sql) if _counted(r[-2]) or _counted(r[-1])]
-    return [c.split(".")[-1] for c in cols] + ["in_numerator", "in_denominator"], rows
+    return [c.split(".")[-1] for c in columns.split(", ")] + ["in_numerator", "in_denominator"], rows
 
 
 def _counted(x: object) -> bool:
@@ -90,13 +114,13 @@ def explain_value(con: duckdb.DuckDBPyConnection, ident: str, org: str, period: 
                   f"{' · ' + note if note else ''}")  # fmt: skip
     engine = DuckDBEngine(con)
     Computation(engine, p).prepare()
-    header, rows = discharge_records(engine, ind, org)
+    header, rows = population_records(engine, ind, org)
     if rows:
         n_num = sum(1 if r[-2] is True else (r[-2] or 0) if not isinstance(r[-2], bool) else 0 for r in rows)
         n_den = sum(1 if r[-1] is True else (r[-1] or 0) if not isinstance(r[-1], bool) else 0 for r in rows)
         check = "✓ 与存储值一致 matches the stored value" if _close(n_num, num) and _close(n_den, den) else \
             "✗ 与存储值不一致 does not match the stored value"  # fmt: skip
-        console.print(f"病案首页记录 discharge records: {len(rows):,}; 分子合计 numerator total {n_num}, "
+        console.print(f"记录 records ({population_of(ind)}): {len(rows):,}; 分子合计 numerator total {n_num}, "
                       f"分母合计 denominator total {n_den} — {check}")  # fmt: skip
     else:
         header, rows = value_records(engine, ind, org, p.text)

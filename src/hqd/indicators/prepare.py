@@ -50,13 +50,93 @@ def facts_sql(name: str, **values: str) -> str:
     return _fill(text, **values)
 
 
+# 基层医疗卫生机构 in the health-statistics sense (programmes.md §1.5, ❌ from memory, high confidence).
+PRIMARY_CARE = ("社区卫生服务中心", "乡镇卫生院", "村卫生室", "门诊部", "诊所")
+GROUP_TYPES = {"紧密型县域医共体": "community", "城市医疗集团": "medical_group"}
+
+
 def org_levels_sql() -> str:
-    return """
+    """Institution → county → city → province, with the attributes an indicator's applies_to may name."""
+    primary = ", ".join(sql_str(c) for c in PRIMARY_CARE)
+    return f"""
         SELECT i.org_code, i.level, i.category, i.region_code AS county_code,
-               c.parent_code AS city_code, p.parent_code AS province_code
+               c.parent_code AS city_code, p.parent_code AS province_code,
+               CASE WHEN i.category IN ({primary}) THEN '是' ELSE '否' END AS primary_care,
+               CASE WHEN i.is_lead OR i.org_code IN (SELECT lead_org FROM memberships WHERE group_type IN
+                    ({", ".join(sql_str(t) for t in GROUP_TYPES)})) THEN '是' ELSE '否' END AS is_lead,
+               CASE WHEN i.is_county_hospital THEN '是' ELSE '否' END AS county_hospital
         FROM institutions i
         LEFT JOIN regions c ON c.region_code = i.region_code
         LEFT JOIN regions p ON p.region_code = c.parent_code
+    """
+
+
+def org_groups_sql(period: Period) -> str:
+    """Which 医共体 (community) and 城市医疗集团 (medical_group) each institution belongs to in the period.
+
+    The memberships file is the record (a member counts while it was in the group at any time of the
+    period); the institution file's 所属医共体/所属医疗集团 columns fill in for groups it does not list.
+    """
+    types = " ".join(f"WHEN {sql_str(t)} THEN {sql_str(level)}" for t, level in GROUP_TYPES.items())
+    start, end = period.start.isoformat(), period.end.isoformat()
+    return f"""
+        WITH listed AS (
+            SELECT DISTINCT m.member_code AS org_code, m.group_name AS group_code,
+                   CASE m.group_type {types} END AS group_level, m.lead_org
+            FROM memberships m
+            WHERE m.member_code IS NOT NULL AND m.group_type IN ({", ".join(sql_str(t) for t in GROUP_TYPES)})
+              AND m.join_date < DATE '{end}' AND (m.leave_date IS NULL OR m.leave_date >= DATE '{start}')
+        ),
+        declared AS (
+            SELECT org_code, county_community AS group_code, 'community' AS group_level FROM institutions
+            WHERE county_community IS NOT NULL
+            UNION ALL
+            SELECT org_code, medical_group, 'medical_group' FROM institutions WHERE medical_group IS NOT NULL
+        )
+        SELECT org_code, group_code, group_level FROM listed
+        UNION
+        SELECT d.org_code, d.group_code, d.group_level FROM declared d
+        WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_name = d.group_code)
+    """
+
+
+def reported_facts_sql(region_elements: list[str], institution_elements: list[str]) -> str:
+    """One row per institution (its reported elements as columns) and one per county (the county's own
+    region-level elements and its 常住人口), so indicators sum reported values over any subset of a
+    county's institutions — 基层诊疗人次占比 is primary-care visits over all visits of the county.
+
+    County rows have no institution code: they count for the county and the levels above it only.
+    """
+
+    def pivot(codes: list[str]) -> str:
+        return ", ".join(f"max(CASE WHEN v.element = {sql_str(c)} THEN v.value END) AS {c}" for c in codes)
+
+    inst_cols = ", ".join(institution_elements)
+    region_cols = ", ".join(region_elements)
+    nulls_region = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in region_elements)
+    nulls_inst = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in institution_elements)
+    return f"""
+        WITH inst AS (
+            SELECT v.org_code, {pivot(institution_elements)} FROM element_values v GROUP BY v.org_code
+        ),
+        reg AS (
+            SELECT v.org_code, {pivot(region_elements)} FROM element_values v GROUP BY v.org_code
+        )
+        SELECT o.org_code, o.county_code, o.city_code, o.province_code, o.level, o.category,
+               o.primary_care, o.is_lead, o.county_hospital, {inst_cols}, {nulls_region}
+        FROM org_levels o LEFT JOIN inst USING (org_code)
+        UNION ALL
+        SELECT NULL, c.region_code, c.parent_code, p.parent_code, NULL, NULL, NULL, NULL, NULL,
+               {nulls_inst},
+               {
+        ", ".join(
+            f"coalesce(reg.{c}, c.population)" if c == "resident_population" else f"reg.{c}"
+            for c in region_elements
+        )
+    }
+        FROM regions c LEFT JOIN regions p ON p.region_code = c.parent_code
+        LEFT JOIN reg ON reg.org_code = c.region_code
+        WHERE c.level = 'county'
     """
 
 
@@ -115,6 +195,10 @@ def discharge_facts_sql(period: Period) -> str:
     return facts_sql(
         "discharges", start=ts(period.start), end=ts(period.end), complication_match=complication_match()
     )
+
+
+def referral_facts_sql(period: Period) -> str:
+    return facts_sql("referrals", start=ts(period.start), end=ts(period.end))
 
 
 def signal_facts_sql(period: Period) -> str:

@@ -76,6 +76,26 @@ ROW_POPULATIONS = {
         (("county_code", "county"), ("city_code", "city"), ("province_code", "province")),
         False,
     ),
+    "referrals": (
+        "referral_facts o",
+        (
+            ("org_code", "institution"),
+            ("county_code", "county"),
+            ("city_code", "city"),
+            ("province_code", "province"),
+        ),
+        True,
+    ),
+    "reported": (
+        "reported_facts o",
+        (
+            ("org_code", "institution"),
+            ("county_code", "county"),
+            ("city_code", "city"),
+            ("province_code", "province"),
+        ),
+        True,
+    ),
     "signals": (
         "signal_facts o",
         (("county_code", "county"), ("city_code", "city"), ("province_code", "province")),
@@ -103,11 +123,25 @@ class Computation:
         )
         insert_rows(e.con, "element_meta", ("code", "aggregation", "unit"), prepare.element_meta_rows())
         e.temp_table("org_levels", prepare.org_levels_sql())
+        e.temp_table("org_groups", prepare.org_groups_sql(self.period))
+        self.groups_of: dict[str, list[Key]] = defaultdict(list)
+        for org, group, level in e.rows("SELECT org_code, group_code, group_level FROM org_groups"):
+            self.groups_of[org].append((group, level))
         e.temp_table("drg_reference", prepare.drg_reference_sql(self.period))
         # A view: the indicators read it in one scan, so materialising it would only copy it.
         e.temp_view("discharge_facts", prepare.discharge_facts_sql(self.period))
         e.temp_table("element_values", prepare.element_values_sql(self.period))
         e.temp_table("rating_levels", prepare.rating_levels_sql(self.period))
+        # Elements named like SQL identifiers (the ref.* national percentiles are not summed over a county).
+        numeric = [x for x in elements() if x.type != "text" and x.code.isidentifier()]
+        e.temp_table(
+            "reported_facts",
+            prepare.reported_facts_sql(
+                [x.code for x in numeric if x.level == "region"],
+                [x.code for x in numeric if x.level != "region"],
+            ),
+        )
+        e.temp_view("referral_facts", prepare.referral_facts_sql(self.period))
         e.temp_table("signal_facts", prepare.signal_facts_sql(self.period))
         e.temp_view("claim_facts", prepare.facts_sql("claims", start=prepare.ts(self.period.start),
                                                      end=prepare.ts(self.period.end)))  # fmt: skip
@@ -173,10 +207,13 @@ class Computation:
             f"SELECT {', '.join(columns)}, {select} FROM {source} GROUP BY {', '.join(columns)}"
         ):
             codes, vals = codes_and_vals[: len(levels)], list(codes_and_vals[len(levels) :])
-            if codes[0] is None:
-                continue
-            rows[(codes[0], levels[0][1])] = vals
-            for code, (_, name) in zip(codes[1:], levels[1:], strict=True):
+            # A row without the finest code (a county's own reported values) counts for the levels above.
+            if codes[0] is not None:
+                rows[(codes[0], levels[0][1])] = vals
+            above = [(code, name) for code, (_, name) in zip(codes[1:], levels[1:], strict=True)]
+            if levels[0][1] == "institution" and codes[0] is not None:
+                above += self.groups_of.get(codes[0], [])
+            for code, name in above:
                 if code is None:
                     continue
                 acc = totals.setdefault((code, name), [None] * len(aggs))
@@ -199,6 +236,9 @@ class Computation:
             sets = ", ".join(f"(o.{col})" for col, _ in coarse)
             picked = [sql for sql, i in aggs.items() if i in others]
             sql = f"SELECT CASE {org} END, CASE {level} END, {', '.join(picked)} FROM {source} GROUP BY GROUPING SETS ({sets})"
+            if levels[0][1] == "institution":  # and by 医共体 / 医疗集团
+                sql += (f" UNION ALL SELECT g.group_code, g.group_level, {', '.join(picked)} FROM {source} "
+                        f"JOIN org_groups g ON g.org_code = o.org_code GROUP BY g.group_code, g.group_level")  # fmt: skip
             for code, lvl, *vals in self.engine.rows(sql):
                 if code is not None and (code, lvl) in totals:
                     for i, value in zip(others, vals, strict=True):
@@ -270,15 +310,23 @@ class Computation:
                 "UNION SELECT city_code FROM org_levels UNION SELECT province_code FROM org_levels)")]  # fmt: skip
         return self._regions
 
+    def groups(self) -> list[Key]:
+        """The 医共体 and 医疗集团 with at least one member in the period."""
+        return sorted({g for gs in self.groups_of.values() for g in gs})
+
     def roll_up(self, ind: Indicator) -> None:
-        """Region values of indicators that use reported values: sums over institutions with both parts."""
+        """Region and group values of indicators that use reported values: sums over institutions with
+        both parts."""
         levels = {org: row for org, *row in self.engine.rows(
             "SELECT org_code, county_code, city_code, province_code FROM org_levels")}  # fmt: skip
         totals: dict[Key, Value] = {}
         for (org, level), v in list(self.values[ind.id].items()):
             if level != "institution" or v.numerator is None or (ind.denominator and v.denominator is None):
                 continue
-            for region_level, region in zip(LEVELS, levels.get(org, (None, None, None)), strict=True):
+            above = list(zip(levels.get(org, (None, None, None)), LEVELS, strict=True)) + self.groups_of.get(
+                org, []
+            )
+            for region, region_level in above:
                 if region is None:
                     continue
                 t = totals.setdefault((region, region_level), Value(0.0, 0.0 if ind.denominator else None))
@@ -289,7 +337,7 @@ class Computation:
 
     # -- the whole catalog -----------------------------------------------------------------------------
     def compute(self, selected: list[Indicator]) -> None:
-        computable = [i for i in selected if i.status == "computed" and not i.growth_of]
+        computable = [i for i in selected if i.status == "computed" and not i.growth_of and not i.ratio_of]
         rows_only = [
             i for i in computable
             if i.numerator and all(p is None or p.population in ROW_POPULATIONS for p in (i.numerator, i.denominator))
@@ -359,7 +407,7 @@ def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, b
         return None, None, None, None, "missing", "本期无病案首页数据 / no discharges loaded for this period"
     if v.numerator is None:
         return None, v.denominator, None, None, "missing", "分子缺失 / the numerator has no data"
-    if ind.denominator is None and not ind.growth_of:
+    if ind.denominator is None and not ind.growth_of and not ind.ratio_of:
         return v.numerator, None, v.numerator * ind.scale, None, "ok", None
     if v.denominator is None:
         return v.numerator, None, None, None, "missing", "分母缺失 / the denominator has no data"
