@@ -13,12 +13,16 @@ SOURCES = {
     "ratings": "评级",
     "signals": "预警信号",
     "claims": "医保结算",
+    "referrals": "转诊记录",
+    "reported": "报表数据（按机构属性汇总）",
 }
 
 
 def source_of(ind: Indicator) -> str:
     if ind.growth_of:
         return f"增幅 of {ind.growth_of} (two periods)"
+    if ind.ratio_of:
+        return f"比值 {ind.ratio_of[0]} / {ind.ratio_of[1]}"
     parts = [p for p in (ind.numerator, ind.denominator) if p is not None]
     kinds = []
     for p in parts:

@@ -112,7 +112,6 @@ def reported_facts_sql(region_elements: list[str], institution_elements: list[st
         return ", ".join(f"max(CASE WHEN v.element = {sql_str(c)} THEN v.value END) AS {c}" for c in codes)
 
     inst_cols = ", ".join(institution_elements)
-    region_cols = ", ".join(region_elements)
     nulls_region = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in region_elements)
     nulls_inst = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in institution_elements)
     return f"""
