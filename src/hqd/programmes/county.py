@@ -14,7 +14,7 @@ from rich.table import Table
 from hqd.indicators.periods import Period, parse
 from hqd.programmes import criteria
 from hqd.programmes.commands import programme_app
-from hqd.programmes.pages import HEADER, Row, indicator_rows, require_computed, spec
+from hqd.programmes.monitoring import HEADER, Row, indicator_rows, require_computed, spec
 from hqd.scoring.commands import check_out, console, warehouse
 from hqd.tabular import write_sheets
 

@@ -1,4 +1,4 @@
-"""A programme page: for one unit (a county, a group) the indicators its spec lists, each with its stored
+"""A monitoring-set page (county communities, urban groups): for one unit the indicators its spec lists, each
 value, its threshold (local or national) and a status, and the verification mark shown on every row."""
 
 from __future__ import annotations
