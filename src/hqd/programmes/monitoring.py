@@ -1,5 +1,5 @@
 """A monitoring-set page (county communities, urban groups): for one unit the indicators its spec lists, each
-value, its threshold (local or national) and a status, and the verification mark shown on every row."""
+with its stored value, its threshold (local or national) and a status, and the verification mark shown on every row."""
 
 from __future__ import annotations
 
