@@ -438,7 +438,8 @@ def _mount_optional_groups() -> None:
         return
     app.add_typer(ews_app, name="ews", help="传染病智能预警 / infectious-disease early warning")
     import hqd.programmes.county
-    import hqd.programmes.referrals  # noqa: F401
+    import hqd.programmes.referrals
+    import hqd.programmes.sanming  # noqa: F401
     from hqd.programmes.commands import programme_app
 
     app.add_typer(programme_app, name="programme", help="改革项目监测 / reform programmes")

@@ -77,3 +77,24 @@ def test_a_page_before_compute_says_to_compute_first(wh, warehouse_env):
     wh.con.close()
     proc = run_hqd(warehouse_env, "programme", "county", "--period", "2025")
     assert proc.returncode == 1 and "hqd compute --period 2025" in proc.stderr
+
+
+def test_sanming_matrix_has_each_hospital_and_region(loaded, tmp_path):
+    out = tmp_path / "sanming.xlsx"
+    proc = run_hqd(loaded, "programme", "sanming", "--period", "2025", "--out", str(out), check=True)
+    assert "药占比 sanming.drug_share" in proc.stdout
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("三明医改 sanming").to_python()
+    col = rows[0].index("药占比 sanming.drug_share")
+    by_org = {r[0]: r[col] for r in rows[1:]}
+    v = d.VALUES[d.HOSP]
+    assert by_org[d.HOSP] == pytest.approx(v["drug_revenue"] / v["medical_revenue"] * 100)
+    assert d.CHC not in by_org  # a community health centre is not a Sanming hospital
+
+
+@pytest.mark.parametrize(("ident", "org", "population"), [
+    ("referral.down", "990100", "referrals"), ("ccm2024.07", d.COMMUNITY, "reported"),
+    ("ccm2024.07", d.GROUP, "reported"),
+])  # fmt: skip
+def test_explain_traces_programme_values_to_their_records(loaded, ident, org, population):
+    proc = run_hqd(loaded, "explain", ident, "--org", org, "--period", "2025", check=True)
+    assert f"records ({population})" in proc.stdout and "✓" in proc.stdout
