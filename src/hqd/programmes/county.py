@@ -65,7 +65,8 @@ def county_page(
                                          if c.status != "met")))  # fmt: skip
             for ident in dim.get("indicators", []):
                 rows += indicator_rows(con, (code, "county", name), period, [ident], page.get("thresholds", {}),
-                                       [code] + [g for g, _, _ in groups], f"{s['id']} {s['name_zh']}", dim["name"])  # fmt: skip
+                                       [code] + [g for g, _, _ in groups], f"{s['id']} {s['name_zh']}", dim["name"],
+                                       [(g, "community") for g, _, _ in groups])  # fmt: skip
     for cl in checklists.values():
         for c in cl.items:
             crit_rows.append((code, name, cl.name_zh, c.dimension, c.name_zh, c.reported or "",

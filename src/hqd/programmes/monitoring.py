@@ -14,7 +14,7 @@ from hqd.programmes.thresholds import judge, threshold
 
 HEADER = ("单位代码 unit", "单位 name", "指标集 set", "维度 dimension", "编号 id", "指标 indicator", "值 value",
           "单位 unit", "分子 numerator", "分母 denominator", "阈值 threshold", "阈值依据 threshold source",
-          "状态 status", "核实 verification", "说明 note")  # fmt: skip
+          "状态 status", "核实 verification", "说明 note", "医共体值 community values")  # fmt: skip
 
 
 @dataclass
@@ -34,11 +34,12 @@ class Row:
     status: str
     verification: str
     note: str
+    parts_of: str = ""  # the same indicator for the unit's communities, when it has them
 
     def cells(self) -> tuple:
         return (self.unit_code, self.unit_name, self.set_name, self.dimension, self.ident, self.name,
                 self.value, self.unit, self.numerator, self.denominator, self.threshold, self.source,
-                self.status, self.verification, self.note)  # fmt: skip
+                self.status, self.verification, self.note, self.parts_of)  # fmt: skip
 
 
 def spec(page: str) -> dict:
@@ -69,10 +70,13 @@ def require_computed(con: duckdb.DuckDBPyConnection, period: Period, ids: list[s
 
 def indicator_rows(
     con: duckdb.DuckDBPyConnection, unit: tuple[str, str, str], period: Period, ids: list[str],
-    thresholds: dict, subjects: list[str], set_name: str, dimension: str,
+    thresholds: dict, subjects: list[str], set_name: str, dimension: str, within: list[tuple[str, str]] = (),
 ) -> list[Row]:  # fmt: skip
+    """One row per indicator for the unit; `within` names sub-units (a county's communities) whose values of
+    the same indicator are shown beside it."""
     code, level, name = unit
     values = stored(con, code, level, period)
+    inner = [(sub, stored(con, sub, sub_level, period)) for sub, sub_level in within]
     out = []
     for ident in ids:
         ind = indicator(ident)
@@ -81,9 +85,11 @@ def indicator_rows(
         )
         limit = threshold(con, ind, subjects, period.year, thresholds.get(ident))
         verdict = judge(value if status == "ok" else None, limit)
-        verification = (limit.verification if limit and limit.local else ind.tag) or ""
+        verification = f"{ind.tag}；阈值 {limit.verification}" if limit else ind.tag
         out.append(Row(code, name, set_name, dimension, ident, ind.name_zh, value if value is not None else text,
                        ind.unit, num, den, limit.text if limit else "", limit.source if limit else "", verdict,
-                       verification if not (limit and not limit.local) else f"{ind.tag}；阈值 {limit.verification}",
-                       reason or ""))  # fmt: skip
+                       verification,
+                       reason or "",
+                       "；".join(f"{sub}: {v[ident][2]:,.2f}" for sub, v in inner
+                                if ident in v and v[ident][2] is not None)))  # fmt: skip
     return out
