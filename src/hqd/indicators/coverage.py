@@ -13,6 +13,7 @@ SOURCES = {
     "ratings": "评级",
     "signals": "预警信号",
     "claims": "医保结算",
+    "centre_cases": "五大中心病例",
 }
 
 

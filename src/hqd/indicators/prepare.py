@@ -52,7 +52,8 @@ def facts_sql(name: str, **values: str) -> str:
 
 def org_levels_sql() -> str:
     return """
-        SELECT i.org_code, i.level, i.category, i.region_code AS county_code,
+        SELECT i.org_code, i.level, i.category, coalesce(i.is_county_hospital, false) AS county_hospital,
+               i.region_code AS county_code,
                c.parent_code AS city_code, p.parent_code AS province_code
         FROM institutions i
         LEFT JOIN regions c ON c.region_code = i.region_code
