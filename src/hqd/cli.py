@@ -379,6 +379,10 @@ def demo(
     from hqd.targets.board import show_board
 
     show_board(con, console)
+    if years:
+        from hqd.programmes.summary import print_summary
+
+        print_summary(con, years[-1], console)
     con.close()
     if not no_serve:
         console.print("看板尚未提供（见 issue 8）/ the dashboard is not built yet; the data is loaded.")
