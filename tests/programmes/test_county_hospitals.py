@@ -9,7 +9,7 @@ from hqd.indicators.catalog import indicator
 from hqd.indicators.compute import compute_period
 from hqd.indicators.periods import parse
 from hqd.ingest.elements import elements
-from hqd.programmes.county_hospitals import assess, standards
+from hqd.programmes.county_hospitals import assess, county_coverage, standards
 
 TCM = "12990121MB7654322Z"  # 乙县中医医院: a county hospital the (general-hospital) standards leave out
 INSTITUTIONS = [
@@ -41,6 +41,7 @@ def assessed(seeded):
     ratings = [
         ["机构代码", "项目", "等级", "专科", "评定日期"],
         [COUNTY, "胸痛中心", "基层版", "心血管内科", "2023-09-08"],
+        [CLINIC, "危重孕产妇救治中心", "县级", "产科", "2024"],
     ]
     assert seeded.load("ratings", seeded.file("r.csv", ratings)).quarantined == 0
     targets = [
@@ -77,6 +78,16 @@ def test_share_met_what_is_missing_and_the_verdict(assessed):
 def test_the_centres_come_from_the_ratings(assessed):
     tiers, _, _ = by_tier(assessed, "2025")
     assert tiers["基本标准"]["胸痛中心"] == "基层版" and tiers["基本标准"]["卒中中心"] == ""
+
+
+def test_each_county_needs_a_maternal_and_a_neonatal_centre(assessed):
+    # 乙县: the clinic's maternal centre covers the county; no institution there holds a neonatal centre
+    got = {
+        r["centre"]: r for r in county_coverage(assessed.con, parse("2025")) if r["county_code"] == "990121"
+    }
+    assert (got["危重孕产妇救治中心"]["institutions"], got["危重孕产妇救治中心"]["meets"]) == (1, True)
+    assert (got["危重新生儿救治中心"]["institutions"], got["危重新生儿救治中心"]["meets"]) == (0, False)
+    assert (got["胸痛中心"]["institutions"], got["胸痛中心"]["meets"]) == (1, None)  # no coverage rule
 
 
 def test_the_indicators_match_the_page_and_name_what_is_missing(assessed):

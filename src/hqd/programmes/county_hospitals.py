@@ -144,6 +144,29 @@ def assess(period: Period, con: duckdb.DuckDBPyConnection) -> tuple[list[dict], 
     return hospitals, items
 
 
+# programmes.md §5.4–5.5 ✅: every county (and city) has at least one critical maternal and one critical
+# neonatal care centre; the other three centres have no coverage rule.
+COVERAGE_RULE = {"危重孕产妇救治中心": 1, "危重新生儿救治中心": 1}
+COVERAGE = ["county_code", "county_name", "centre", "institutions", "required", "meets"]
+
+
+def county_coverage(con: duckdb.DuckDBPyConnection, period: Period) -> list[dict[str, Any]]:
+    """Per county with a county hospital: how many of its institutions hold each centre at the period's end."""
+    names = org_names(con)
+    county_of = dict(con.execute("SELECT org_code, region_code FROM institutions").fetchall())
+    counties = sorted({county for _, _, county in county_hospitals(con)})
+    held = {(county_of.get(h.org_code), h.item, h.org_code) for h in latest_levels(con, period.end)}
+    out = []
+    for county in counties:
+        for centre in CENTRE_ITEMS:
+            n = sum(1 for c, item, _ in held if c == county and item == centre)
+            required = COVERAGE_RULE.get(centre)
+            out.append({"county_code": county, "county_name": names.get(county, ""), "centre": centre,
+                        "institutions": n, "required": required,
+                        "meets": None if required is None else n >= required})  # fmt: skip
+    return out
+
+
 def tcp_targets(con: duckdb.DuckDBPyConnection, subjects: set[str]) -> list[dict[str, Any]]:
     """Targets on the county hospitals (any item) and on the programme's indicators (any subject)."""
     from hqd.targets import board
@@ -160,7 +183,14 @@ def _passed(p: bool | None) -> str:
     return "无数据 no data" if p is None else "达标 passed" if p else "未达标 not passed"
 
 
-def print_page(hospitals: list[dict], targets: list[dict], period: str, console: Console) -> None:
+def _covered(r: dict[str, Any]) -> str:
+    mark = "" if r["meets"] is None else " ✓" if r["meets"] else " ✗ 未覆盖 not covered"
+    return f"{r['institutions']}{mark}"
+
+
+def print_page(
+    hospitals: list[dict], coverage: list[dict], targets: list[dict], period: str, console: Console
+) -> None:
     raw, _ = standards()
     console.print(f"千县工程 县医院能力标准 · {period} · 条目为示例，未核实 / illustrative items, unverified (❌) — "
                   f"达标规则：必备条目全部达到且达到率≥{(raw.get('pass_rule') or {}).get('min_share', 100)}%")  # fmt: skip
@@ -175,6 +205,13 @@ def print_page(hospitals: list[dict], targets: list[dict], period: str, console:
     show(console, "急诊急救五大中心 the five emergency centres (from ratings)",
          ["医院 hospital", *CENTRE_ITEMS],
          [[r["org_name"], *(r[c] or "✗ 无 none" for c in CENTRE_ITEMS)] for r in seen.values()])  # fmt: skip
+    if coverage:
+        counties = sorted({r["county_code"] for r in coverage})
+        show(console, "县域五大中心覆盖 centres per county（危重孕产妇、危重新生儿：每县至少1个 ✅ at least one per county）",
+             ["区县 county", *CENTRE_ITEMS],
+             [[next(r["county_name"] for r in coverage if r["county_code"] == c),
+               *(_covered(next(r for r in coverage if r["county_code"] == c and r["centre"] == item))
+                 for item in CENTRE_ITEMS)] for c in counties])  # fmt: skip
     if targets:
         from hqd.targets.board import print_board
 
@@ -191,15 +228,17 @@ def county_hospitals_page(period: PeriodOption, out: OutOption = None) -> None:
     with warehouse() as con:
         p = parse(period)
         hospitals, items = assess(p, con)
+        coverage = county_coverage(con, p)
         targets = tcp_targets(con, {r["org_code"] for r in hospitals})
     if not hospitals:
         console.print(
             "没有标注为县级医院的机构（机构名录“是否县级医院”）/ no institution is marked as a county hospital"
         )
         return
-    print_page(hospitals, targets, p.text, console)
+    print_page(hospitals, coverage, targets, p.text, console)
     write_out(console, out, [
         ("hospitals", HOSPITALS, ([r[c] for c in HOSPITALS] for r in hospitals)),
         ("items", ITEMS, ([r[c] for c in ITEMS] for r in items)),
+        ("coverage", COVERAGE, ([r[c] for c in COVERAGE] for r in coverage)),
         ("targets", TARGET_COLUMNS, ([r[c] for c in TARGET_COLUMNS] for r in targets)),
     ])  # fmt: skip
