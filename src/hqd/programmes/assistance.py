@@ -107,8 +107,6 @@ def _window(
     """The receiving hospital's own measures over [start, end): (numerator, denominator) each."""
     ind = indicator(GRADE4)
     window = Period(f"{start}..{end}", "window", start, end)
-    # the facts view joins the DRG reference of the window's year (for its flags; the DRG columns are unused)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE drg_reference AS {prepare.drg_reference_sql(window)}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW discharge_facts AS {prepare.discharge_facts_sql(window)}")
     grade4, surgical, discharges = con.execute(
         f"SELECT {_agg_sql(ind.numerator)}, {_agg_sql(ind.denominator)}, count(*) FROM discharge_facts WHERE org_code = ?",
@@ -142,6 +140,10 @@ def effect_rows(
     of the period (a window is left empty when it does not lie before the start / after it)."""
     out = []
     seen: set[tuple[str, str]] = set()
+    if (
+        projects
+    ):  # the facts view joins a DRG reference; its DRG columns are unused here, so one year's will do
+        con.execute(f"CREATE OR REPLACE TEMP TABLE drg_reference AS {prepare.drg_reference_sql(period)}")
     for p in projects:
         start = date.fromisoformat(p["started"])
         org = p["recipient_org"]
