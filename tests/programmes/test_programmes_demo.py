@@ -3,14 +3,13 @@ checked against the generator's design (manifest, capability.GAPS) or plain Pyth
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Iterator
 
 import pytest
-from tests.conftest import Warehouse
+from tests.conftest import Warehouse, demo_warehouse
 
-from hqd.demo import capability, generate
+from hqd.demo import capability
 from hqd.indicators.catalog import indicators
 from hqd.indicators.compute import compute_period
 from hqd.indicators.periods import parse
@@ -22,19 +21,13 @@ from hqd.programmes.ratings import latest_levels, rating_targets
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse, dict]]:
-    root = tmp_path_factory.mktemp("demo_programmes")
-    files = generate(root / "data", seed=20240101, discharges=4_000)
-    manifest = json.loads((root / "data" / "manifest.json").read_text(encoding="utf-8"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HQD_DB", str(root / "hqd.duckdb"))
-        mp.delenv("HQD_SECRET", raising=False)
-        w = Warehouse(root)
-        for f in files:
-            if f.kind not in ("claims", "idr-cases", "discharges"):  # not read by these checks
-                w.load(f.kind, f.path)
+    skip = ("claims", "idr-cases", "discharges")  # not read by these checks
+    with demo_warehouse(tmp_path_factory.mktemp("demo_programmes"), 4_000, lambda kind: kind not in skip) as (
+        w,
+        m,
+    ):
         compute_period(w.con, "2025", only=[i.id for i in indicators() if i.programme in ("centres", "tcp")])
-        yield w, manifest
-        w.con.close()
+        yield w, m
 
 
 def test_door_to_wire_of_each_hospital_from_its_loaded_cases(demo):
