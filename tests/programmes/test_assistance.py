@@ -9,7 +9,7 @@ from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge, ru
 from tests.indicators.frontsheet_data import PROC_CODES
 
 from hqd.indicators.periods import parse
-from hqd.programmes.assistance import alliance_rows, effect_rows, project_rows
+from hqd.programmes.assistance import alliance_rows, effect_rows, project_rows, recipient_rows
 
 P1, P2 = "示例市人民医院—乙县人民医院对口帮扶", "远方大学附属医院—乙县人民医院学科共建"
 LEDGER = [
@@ -85,6 +85,18 @@ def test_the_team_work_sums_the_rows_of_the_period(ledger):
     assert rows[P2]["support_name"] == "远方大学附属医院" and rows[P2]["onsite_days"] == 10
     assert P1 in {r["project_name"] for r in project_rows(ledger.con, parse("2024"))}
     assert project_rows(ledger.con, parse("2023")) == []
+
+
+def test_the_receiving_institution_adds_up_its_projects(ledger):
+    (county,) = recipient_rows(project_rows(ledger.con, parse("2025")))
+    # P1's 82 days and P2's 10 (2025-03); P2 reports no surgeries (empty cells count 0)
+    assert (county["recipient_org"], county["projects"], county["onsite_days"], county["surgeries"]) == (
+        COUNTY,
+        2,
+        92,
+        21,
+    )
+    assert county["firsts"] == "首例B、首例C"
 
 
 def test_the_receiving_hospital_before_and_after(ledger):

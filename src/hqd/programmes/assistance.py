@@ -34,6 +34,7 @@ SUM_ZH = (
     "培训人次",
     "进修返岗",
 )
+RECIPIENTS = ["recipient_org", "recipient_name", "projects", *SUMS, "firsts"]
 PROJECTS = ["project_name", "project_type", "support_org", "support_name", "recipient_org", "recipient_name",
             "specialty", "started", "rows", *SUMS, "firsts"]  # fmt: skip
 EFFECT = ["project_name", "recipient_org", "recipient_name", "started", "window_months", "before_from", "before_to",
@@ -99,6 +100,22 @@ def project_rows(con: duckdb.DuckDBPyConnection, period: Period) -> list[dict[st
         if r["rows"]:
             result.append({**r, "started": r["started"].isoformat(), "firsts": "、".join(r["firsts"])})
     return result
+
+
+def recipient_rows(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per receiving institution: the sums over all its projects (and how many projects, and which firsts)."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in projects:
+        r = out.setdefault(p["recipient_org"], {"recipient_org": p["recipient_org"], "recipient_name": p["recipient_name"],
+                                                "projects": 0, **dict.fromkeys(SUMS, 0), "firsts": []})  # fmt: skip
+        r["projects"] += 1
+        for col in SUMS:
+            r[col] += p[col]
+        r["firsts"] += [f for f in p["firsts"].split("、") if f and f not in r["firsts"]]
+    return [
+        {**r, "firsts": "、".join(r["firsts"])}
+        for r in sorted(out.values(), key=lambda r: r["recipient_org"])
+    ]
 
 
 def _window(
@@ -215,6 +232,10 @@ def print_page(
          ["项目 project", "受援单位 recipient", "起始 start", *SUM_ZH, "首次开展 firsts"],
          [[f"{p['project_name']}（{p['project_type']}）", p["recipient_name"] or p["recipient_org"], p["started"],
            *(num(p[c]) for c in SUMS), p["firsts"] or "—"] for p in projects])  # fmt: skip
+    show(console, f"受援单位合计 per receiving institution · {period}",
+         ["受援单位 recipient", "项目数 projects", *SUM_ZH, "首次开展 firsts"],
+         [[r["recipient_name"] or r["recipient_org"], num(r["projects"]), *(num(r[c]) for c in SUMS),
+           r["firsts"] or "—"] for r in recipient_rows(projects)])  # fmt: skip
     show(console, "受援单位项目前后对比 the receiving hospital before and after the project started",
          ["项目 project", "受援单位 recipient", "指标 measure", "项目前 before", "项目后 after", "变化 change"],
          [[e["project_name"], e["recipient_name"], e["measure"],
@@ -253,6 +274,7 @@ def assistance(
     print_page(projects, effects, alliances, p.text, console)
     write_out(console, out, [
         ("projects", PROJECTS, ([r[c] for c in PROJECTS] for r in projects)),
+        ("recipients", RECIPIENTS, ([r[c] for c in RECIPIENTS] for r in recipient_rows(projects))),
         ("before_after", EFFECT, ([r[c] for c in EFFECT] for r in effects)),
         ("alliances", ALLIANCES, ([r[c] for c in ALLIANCES] for r in alliances)),
     ])  # fmt: skip
