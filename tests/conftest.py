@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -195,3 +196,28 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, st
 
 
 Writer = Callable[..., Path]
+
+
+@contextmanager
+def demo_warehouse(
+    root: Path, discharges: int, keep: Callable[[str], bool]
+) -> Iterator[tuple[Warehouse, dict]]:
+    """The demo region generated into `root` and the kinds `keep` accepts loaded through the real loaders
+    into a warehouse of its own; yields it with the generator's manifest (its ground truth)."""
+    import json
+
+    from hqd.demo import generate
+
+    files = generate(root / "data", seed=20240101, discharges=discharges)
+    manifest = json.loads((root / "data" / "manifest.json").read_text(encoding="utf-8"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HQD_DB", str(root / "hqd.duckdb"))
+        mp.delenv("HQD_SECRET", raising=False)
+        w = Warehouse(root)
+        for f in files:
+            if keep(f.kind):
+                w.load(f.kind, f.path)
+        try:
+            yield w, manifest
+        finally:
+            w.con.close()

@@ -384,6 +384,9 @@ def demo(
         from hqd.programmes.county import print_county_summary
 
         print_county_summary(con, parse(years[-1]))
+        from hqd.programmes.summary import print_summary
+
+        print_summary(con, years[-1], console)
     con.close()
     if not no_serve:
         console.print("看板尚未提供（见 issue 8）/ the dashboard is not built yet; the data is loaded.")

@@ -59,6 +59,7 @@ GOOD = {"id": "gk3.99", "name_zh": "测试", "name_en": "Test", "unit": "%", "di
         ({"numerator": {"from": "values", "elements": {"no_such_element": 1}}}, "unknown data elements"),
         ({"id": "GK3-04"}, "malformed indicator id"),
         ({"numerator": {"count": "x"}}, "a part needs"),
+        ({"numerator": {"from": "centre_cases", "quantile": "door_to_wire", "q": 1.5}}, "q between 0 and 1"),
     ],
 )
 def test_a_broken_entry_fails_naming_its_file_and_id(tmp_path, monkeypatch, change, words):

@@ -5,13 +5,11 @@ there, with the items named; and the finance figures add up as a 财务年报 do
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
-from tests.conftest import Warehouse
+from tests.conftest import Warehouse, demo_warehouse
 
-from hqd.demo import generate
 from hqd.indicators.catalog import indicators
 from hqd.indicators.compute import compute_period
 from hqd.ingest.elements import elements
@@ -31,19 +29,12 @@ KINDS = {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse, dict]]:
-    root = tmp_path_factory.mktemp("demo_reported")
-    files = generate(root / "data", seed=20240101, discharges=6_000)
-    manifest = json.loads((root / "data" / "manifest.json").read_text(encoding="utf-8"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HQD_DB", str(root / "hqd.duckdb"))
-        mp.delenv("HQD_SECRET", raising=False)
-        w = Warehouse(root)
-        for f in files:
-            if f.kind in KINDS:
-                w.load(f.kind, f.path)
+    with demo_warehouse(tmp_path_factory.mktemp("demo_reported"), 6_000, lambda kind: kind in KINDS) as (
+        w,
+        m,
+    ):
         compute_period(w.con, "2025", only=[i.id for i in indicators() if i.file in FILES])
-        yield w, manifest
-        w.con.close()
+        yield w, m
 
 
 def test_every_reported_indicator_has_a_value_in_the_demo(demo: tuple[Warehouse, dict]) -> None:

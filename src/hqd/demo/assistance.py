@@ -36,6 +36,7 @@ PROJECTS = (
         ("南湖县人民医院",),
         "心血管内科",
         "month",
+        start="2024-07",  # a half-year before the project, for the before/after page
     ),
     Project(
         "示例医科大学附属医院—北岭县人民医院对口帮扶",
@@ -44,6 +45,7 @@ PROJECTS = (
         ("北岭县人民医院",),
         "普通外科",
         "month",
+        start="2024-07",  # a half-year before the project, for the before/after page
     ),
     Project(
         "示例市人民医院—西河县人民医院对口帮扶",

@@ -9,6 +9,7 @@ import numpy as np
 
 from hqd.demo import (
     assistance,
+    capability,
     centres,
     claims,
     county_programme,
@@ -236,6 +237,7 @@ def generate(
     member_table, member_facts = memberships.build_memberships(model, rng["memberships"])
     out.csv("memberships", "memberships/医联体与专科联盟成员_2025.csv", member_table, memberships.BREAKS)
     out.csv("ratings", "ratings/评级认证与重点专科.csv", ratings_targets.build_ratings(model))
+    out.csv("values", "values/县医院服务能力自评_2024-2025.csv", capability.build_capability(model))
     target_table, target_facts = ratings_targets.build_targets(
         model, DESIGNED_SHARE, values_facts, assist_facts, member_facts
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hqd.demo import capability
 from hqd.demo.base import Table
 from hqd.demo.malform import Break, set_value
 from hqd.demo.region import CITY, RegionModel
@@ -181,6 +182,7 @@ def build_targets(
             ("met", f"{values_facts['居民健康素养水平'][2025]}% in 2025"),
         ),
     ]
+    raw += capability.targets(model)
     cols = ("对象代码", "目标项", "比较", "目标值", "截止期", "基线期", "依据")
     table = Table({c: np.asarray([r[i] for r in raw], dtype=object) for i, c in enumerate(cols)})
     manifest = [

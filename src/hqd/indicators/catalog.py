@@ -20,7 +20,16 @@ from hqd.ingest.elements import elements
 UNITS = {"hours": 1.0, "%": 100.0, "‰": 1000.0, "ratio": 1.0, "count": 1.0, "yuan": 1.0, "days": 1.0, "minutes": 1.0,
          "score": 1.0, "level": 1.0, "per100": 100.0, "10k_yuan": 1.0, "per10k": 10000.0}  # fmt: skip
 DIRECTIONS = {"higher", "lower", "monitor"}
-POPULATIONS = {"discharges", "values", "ratings", "signals", "claims", "referrals", "reported"}
+POPULATIONS = {
+    "discharges",
+    "values",
+    "ratings",
+    "signals",
+    "claims",
+    "referrals",
+    "reported",
+    "centre_cases",
+}
 ORG_LEVELS = {"institution", "county", "city", "province", "community", "medical_group"}
 ID = re.compile(r"^(gk3|gk2)\.\d{2}(\.[a-z0-9]+)*(\.tcm)?$|^drg\.[a-z_]+$|^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -30,11 +39,12 @@ class Part:
     """A numerator or a denominator: how to count or sum it, over which population."""
 
     population: str
-    agg: str  # count | sum | count_distinct | median | elements | text_element | rating
+    agg: str  # count | sum | count_distinct | median | quantile | elements | text_element | rating
     expr: str = "true"  # predicate (count) or value expression (sum, count_distinct)
     where: str = "true"
     elements: tuple[tuple[str, float], ...] = ()
     item: str | None = None
+    q: float | None = None  # the quantile's probability (quantile only)
 
     @property
     def additive(self) -> bool:
@@ -106,14 +116,21 @@ def _part(raw: dict[str, Any] | None, where: str, element_codes: set[str]) -> Pa
         ("sum", "sum"),
         ("count_distinct", "count_distinct"),
         ("median", "median"),
+        ("quantile", "quantile"),
     ):
         if key in raw:
             fill = switches()  # rules left open by the official texts, filled in from catalog/switches.yaml
+            q = raw.get("q") if agg == "quantile" else None
+            if agg == "quantile" and not (isinstance(q, (int, float)) and 0 < q < 1):
+                raise CatalogError(
+                    f"{where}: quantile 需要 0 与 1 之间的 q / a quantile needs q between 0 and 1"
+                )
             part = Part(
                 population,
                 agg,
                 expr=str(raw[key]).format(**fill),
                 where=str(raw.get("where", "true")).format(**fill),
+                q=float(q) if q is not None else None,
             )
             _check_sql(part.expr, where)
             _check_sql(part.where, where)

@@ -15,6 +15,7 @@ SOURCES = {
     "claims": "医保结算",
     "referrals": "转诊记录",
     "reported": "报表数据（按机构属性汇总）",
+    "centre_cases": "五大中心病例",
 }
 
 

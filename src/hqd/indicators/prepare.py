@@ -59,12 +59,11 @@ def org_levels_sql() -> str:
     """Institution → county → city → province, with the attributes an indicator's applies_to may name."""
     primary = ", ".join(sql_str(c) for c in PRIMARY_CARE)
     return f"""
-        SELECT i.org_code, i.level, i.category, i.region_code AS county_code,
-               c.parent_code AS city_code, p.parent_code AS province_code,
-               CASE WHEN i.category IN ({primary}) THEN '是' ELSE '否' END AS primary_care,
-               CASE WHEN i.is_lead OR i.org_code IN (SELECT lead_org FROM memberships WHERE group_type IN
-                    ({", ".join(sql_str(t) for t in GROUP_TYPES)})) THEN '是' ELSE '否' END AS is_lead,
-               CASE WHEN i.is_county_hospital THEN '是' ELSE '否' END AS county_hospital
+        SELECT i.org_code, i.level, i.category, coalesce(i.is_county_hospital, false) AS county_hospital,
+               i.region_code AS county_code, c.parent_code AS city_code, p.parent_code AS province_code,
+               i.category IN ({primary}) AS primary_care,
+               coalesce(i.is_lead, false) OR i.org_code IN (SELECT lead_org FROM memberships WHERE group_type IN
+                    ({", ".join(sql_str(t) for t in GROUP_TYPES)})) AS is_lead
         FROM institutions i
         LEFT JOIN regions c ON c.region_code = i.region_code
         LEFT JOIN regions p ON p.region_code = c.parent_code

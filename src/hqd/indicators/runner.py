@@ -56,19 +56,22 @@ def _agg_sql(part: Part, scope: str = "true") -> str:
         return f"sum(CASE WHEN {cond} THEN {part.expr} END)"
     if part.agg == "median":
         return f"median(CASE WHEN {cond} THEN {part.expr} END)"
+    if part.agg == "quantile":
+        return f"quantile_cont(CASE WHEN {cond} THEN {part.expr} END, {part.q})"
     return f"count(DISTINCT CASE WHEN {cond} THEN {part.expr} END)"
 
 
+INSTITUTION_AND_REGIONS = (
+    ("org_code", "institution"),
+    ("county_code", "county"),
+    ("city_code", "city"),
+    ("province_code", "province"),
+)
 # Row populations: (FROM clause with the levels as o.<column>, the grouping levels, scoped by applies_to).
 ROW_POPULATIONS = {
     "discharges": (
         "discharge_facts f JOIN org_levels o ON o.org_code = f.org_code",
-        (
-            ("org_code", "institution"),
-            ("county_code", "county"),
-            ("city_code", "city"),
-            ("province_code", "province"),
-        ),
+        INSTITUTION_AND_REGIONS,
         True,
     ),
     "claims": (
@@ -76,24 +79,11 @@ ROW_POPULATIONS = {
         (("county_code", "county"), ("city_code", "city"), ("province_code", "province")),
         False,
     ),
-    "referrals": (
-        "referral_facts o",
-        (
-            ("org_code", "institution"),
-            ("county_code", "county"),
-            ("city_code", "city"),
-            ("province_code", "province"),
-        ),
-        True,
-    ),
-    "reported": (
-        "reported_facts o",
-        (
-            ("org_code", "institution"),
-            ("county_code", "county"),
-            ("city_code", "city"),
-            ("province_code", "province"),
-        ),
+    "referrals": ("referral_facts o", INSTITUTION_AND_REGIONS, True),
+    "reported": ("reported_facts o", INSTITUTION_AND_REGIONS, True),
+    "centre_cases": (
+        "centre_case_facts f JOIN org_levels o ON o.org_code = f.org_code",
+        INSTITUTION_AND_REGIONS,
         True,
     ),
     "signals": (
@@ -145,6 +135,8 @@ class Computation:
         e.temp_table("signal_facts", prepare.signal_facts_sql(self.period))
         e.temp_view("claim_facts", prepare.facts_sql("claims", start=prepare.ts(self.period.start),
                                                      end=prepare.ts(self.period.end)))  # fmt: skip
+        e.temp_view("centre_case_facts", prepare.facts_sql("centre_cases", start=prepare.ts(self.period.start),
+                                                           end=prepare.ts(self.period.end)))  # fmt: skip
         sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL"))
         self.notes["drg_weights"] = sources
         self.notes["drg_risk"] = dict(e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL"))
@@ -362,6 +354,15 @@ class Computation:
             del self.values[ind.id][key]
 
 
+# Why a value of a row population is missing when the organisation has no rows for it.
+NO_ROWS = {
+    "signals": "本期无预警信号 / no early-warning signals in this period",
+    "claims": "本期无医保结算数据 / no insurance settlements for this period",
+    "centre_cases": "本期无符合条件的病例，或所需时间均未记录 / no eligible cases in this period, or none with the "
+    "times recorded",
+}
+
+
 def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, bool]) -> tuple:
     """(numerator, denominator, value, text, status, reason) for one organisation."""
     if ind.status != "computed":
@@ -389,17 +390,8 @@ def finalise(ind: Indicator, v: Value, has_discharges: bool, loaded: dict[str, b
         if v.text is None:
             return None, None, None, None, "missing", "未报送 / not reported"
         return v.numerator, None, v.numerator, v.text, "ok", None
-    if ind.numerator is not None and ind.numerator.population == "signals" and v.numerator is None:
-        return None, None, None, None, "missing", "本期无预警信号 / no early-warning signals in this period"
-    if ind.numerator is not None and ind.numerator.population == "claims" and v.numerator is None:
-        return (
-            None,
-            None,
-            None,
-            None,
-            "missing",
-            "本期无医保结算数据 / no insurance settlements for this period",
-        )
+    if ind.numerator is not None and v.numerator is None and ind.numerator.population in NO_ROWS:
+        return None, None, None, None, "missing", NO_ROWS[ind.numerator.population]
     uses_discharges = any(
         p is not None and p.population == "discharges" for p in (ind.numerator, ind.denominator)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from rich.text import Text
 from hqd.catalog import catalog_version
 from hqd.indicators.periods import PeriodError, parse
 from hqd.tabular import write_table
-from hqd.targets.items import resolve
+from hqd.targets.items import Measure, resolve
 from hqd.targets.series import Reader
 from hqd.targets.status import STATUS, Evaluation, Target, evaluate
 
@@ -33,11 +34,18 @@ def load_targets(con: duckdb.DuckDBPyConnection, subject: str | None = None) -> 
     return [Target(*r) for r in rows]
 
 
-def evaluate_all(con: duckdb.DuckDBPyConnection, subject: str | None = None) -> list[Evaluation]:
+def evaluate_all(
+    con: duckdb.DuckDBPyConnection,
+    subject: str | None = None,
+    keep: Callable[[Target, Measure | None], bool] | None = None,
+) -> list[Evaluation]:
+    """Every loaded target (or those `keep` accepts, e.g. a programme page's own) against its deadline."""
     reader = Reader(con)
     out = []
     for t in load_targets(con, subject):
         m = resolve(t.item)
+        if keep is not None and not keep(t, m):
+            continue
         try:
             kind = parse(t.deadline).kind
         except PeriodError:
