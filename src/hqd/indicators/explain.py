@@ -121,3 +121,29 @@ def _show(console: Console, header: list[str], rows: list[tuple]) -> None:
     for r in rows:
         table.add_row(*("" if x is None else str(x) for x in r))
     console.print(table)
+
+
+def records_page(
+    con: duckdb.DuckDBPyConnection, ind: Indicator, org: str, period: str, part: str, limit: int, offset: int
+) -> tuple[list[str], list[tuple], int]:
+    """One page of the records counted in a part (numerator or denominator), with the total count; the same
+    selection as `explain`, filtered and paged in SQL so a dashboard can page through millions of rows.
+    The connection must have the period prepared (`Computation(engine, period).prepare()`)."""
+    engine = DuckDBEngine(con)
+    chosen = ind.numerator if part == "numerator" else ind.denominator
+    if chosen is not None and chosen.population == "discharges":
+        flag = _flag(chosen)
+        where = f"{_org_filter(org)} AND {applies_sql(ind)} AND ({flag}) IS NOT NULL AND ({flag}) IS DISTINCT FROM false"
+        base = f"FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code WHERE {where}"
+        total = engine.rows(f"SELECT count(*) {base}")[0][0]
+        rows = engine.rows(f"SELECT {RECORD_COLUMNS}, {flag} AS counted {base} "
+                           f"ORDER BY f.org_code, f.discharge_time, f.mrn LIMIT {int(limit)} OFFSET {int(offset)}")  # fmt: skip
+        return [c.split(".")[-1] for c in RECORD_COLUMNS.split(", ")] + ["counted"], rows, total
+    if chosen is None:
+        return [], [], 0
+    codes = [c for c, _ in chosen.elements] + (
+        [chosen.item] if chosen.agg == "text_element" and chosen.item else []
+    )
+    header, rows = value_records(engine, ind, org, period)
+    rows = [r for r in rows if r[0] in codes]
+    return header, rows[offset : offset + limit], len(rows)
