@@ -13,7 +13,7 @@ import numpy as np
 from hqd.ews import counts as cnt
 from hqd.ews import lifecycle
 from hqd.ews.algorithms import REGISTRY
-from hqd.ews.rules import load_rules
+from hqd.ews.rules import FREQUENCIES
 from hqd.web.orgs import names
 from hqd.web.scope import Forbidden, NotFound, Scope
 
@@ -73,12 +73,12 @@ def series(con: duckdb.DuckDBPyConnection, scope: Scope, signal_id: int) -> dict
         return {"signal": s, "points": []}
     y = counts.counts[:, col]
     show = np.flatnonzero(counts.ends >= np.datetime64(tp - dt.timedelta(days=WINDOW_DAYS), "D"))
-    rule = next((r for r in load_rules() if r.id == s["rule_id"]), None)
     upper = np.full(show.size, np.nan)
     observed = y[show, 0]
-    if rule is not None and show.size:
+    if show.size and s["algorithm"] in REGISTRY:
         control = json.loads(s["parameters"])
-        res = REGISTRY[s["algorithm"]](y, dates=counts.ends, freq=rule.freq, range=show + 1, control=control)
+        freq = FREQUENCIES[s["frequency"]]
+        res = REGISTRY[s["algorithm"]](y, dates=counts.ends, freq=freq, range=show + 1, control=control)
         upper = np.asarray(res.upperbound, dtype=float).reshape(-1)
         if s["algorithm"] == "mpm":  # the MPM compares the sum over its observation window
             width = int(control.get("obsDays", 7))
