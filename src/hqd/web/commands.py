@@ -121,7 +121,8 @@ def report(
     """生成报告 / An institution's assessment report or a region's monitoring report (xlsx or pdf)."""
     from hqd.indicators.periods import PeriodError, parse
     from hqd.reports import build_report
-    from hqd.web.scope import NotFound
+    from hqd.web.orgs import org as find_org
+    from hqd.web.scope import Forbidden, NotFound
 
     if (org is None) == (region is None):
         raise fail("须给出 --org 或 --region 之一 / give exactly one of --org and --region")
@@ -133,9 +134,11 @@ def report(
     except PeriodError as exc:
         raise fail(str(exc)) from None
     con = _open()
+    code = (org or region or "").upper()
     try:
-        build_report(con, "org" if org else "region", (org or region or "").upper(), period, fmt, out)
-    except NotFound as exc:
+        find_org(con, code)
+        build_report(con, "org" if org else "region", code, period, fmt, out)
+    except (NotFound, Forbidden) as exc:
         raise fail(str(exc)) from None
     finally:
         con.close()

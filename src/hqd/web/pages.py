@@ -41,7 +41,9 @@ def fmt(x: Any, digits: int = 2) -> str:
     return str(x)
 
 
-def render(request: Request, ctx: Ctx | None, template: str, status: int = 200, **data: Any) -> HTMLResponse:
+def render(
+    request: Request, ctx: Ctx | None, template: str, http_status: int = 200, **data: Any
+) -> HTMLResponse:
     lang = ctx.lang if ctx else lang_of(request)
 
     def t(zh: str, en: str) -> str:
@@ -55,12 +57,12 @@ def render(request: Request, ctx: Ctx | None, template: str, status: int = 200, 
         request, template,
         {"t": t, "lang": lang, "fmt": fmt, "label": label, "ctx": ctx, "user": ctx.scope.user if ctx else None,
          "roles": ROLES, "path": request.url.path, "quote": quote, **data},
-        status_code=status,
+        status_code=http_status,
     )  # fmt: skip
 
 
 def error_page(request: Request, status: int, zh: str, en: str) -> HTMLResponse:
-    return render(request, None, "error.html", status=status, code=status, zh=zh, en=en)
+    return render(request, None, "error.html", http_status=status, code=status, zh=zh, en=en)
 
 
 @router.get("/login")
@@ -78,7 +80,7 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
             audit(con, user.name if user else None, "login" if user else "login_failed",
                   {"username": username[:100]}, client_of(request))  # fmt: skip
     if user is None:
-        return render(request, None, "login.html", status=401, next=next, failed=True)
+        return render(request, None, "login.html", http_status=401, next=next, failed=True)
     lang = request.session.get("lang")
     request.session.clear()
     request.session["user"] = user.name
