@@ -22,15 +22,22 @@ from hqd.warehouse.secret import load_secret
 class Db:
     def __init__(self, cfg: Settings) -> None:
         self.cfg = cfg
-        self.root = open_initialised(cfg)
+        self.root: duckdb.DuckDBPyConnection | None = open_initialised(cfg)
         self.secret = load_secret(cfg.secret_path)
         self.write_lock = threading.RLock()
         self._prepared: dict[str, tuple[tuple, duckdb.DuckDBPyConnection, threading.Lock]] = {}
         self._prepare_lock = threading.Lock()
 
+    def _root(self) -> duckdb.DuckDBPyConnection:
+        """The open warehouse; reopened after a shutdown (an application can be started again, as tests do)."""
+        with self._prepare_lock:
+            if self.root is None:
+                self.root = open_initialised(self.cfg)
+            return self.root
+
     @contextmanager
     def cursor(self, macros: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self.root.cursor()
+        cur = self._root().cursor()
         try:
             if macros:
                 register_macros(cur)
@@ -51,14 +58,14 @@ class Db:
         from hqd.indicators.periods import parse
         from hqd.indicators.runner import Computation
 
+        with self.cursor() as probe:
+            version = self.version(probe)
         with self._prepare_lock:
-            with self.cursor() as probe:
-                version = self.version(probe)
             entry = self._prepared.get(period)
             if entry is None or entry[0] != version:
                 if entry is not None:
                     entry[1].close()
-                cur = self.root.cursor()
+                cur = self.root.cursor()  # opened by the probe above
                 register_macros(cur)
                 Computation(DuckDBEngine(cur), parse(period)).prepare()
                 entry = (version, cur, threading.Lock())
@@ -67,6 +74,10 @@ class Db:
             yield entry[1]
 
     def close(self) -> None:
-        for _, cur, _ in self._prepared.values():
-            cur.close()
-        self.root.close()
+        with self._prepare_lock:
+            for _, cur, _ in self._prepared.values():
+                cur.close()
+            self._prepared.clear()
+            if self.root is not None:
+                self.root.close()
+                self.root = None
