@@ -99,7 +99,7 @@ def test_analyst_reads_a_scorecard_and_follows_a_number_to_its_records(browser, 
     assert cells == OPERATED_HOSP
     with page.expect_download() as dl:
         page.click("text=CSV")
-    rows = list(csv.reader(open(dl.value.path(), encoding="utf-8-sig")))
+    rows = list(csv.reader(Path(dl.value.path()).read_text(encoding="utf-8-sig").splitlines()))
     assert [r[1] for r in rows[1:]] == OPERATED_HOSP
 
 
