@@ -40,7 +40,9 @@ def prepare(db: Path, year: str) -> None:
     hqd = [sys.executable, "-m", "hqd.cli"]
     subprocess.run([*hqd, "init"], env=env, check=True, capture_output=True)
     con = duckdb.connect(str(db), read_only=True)
-    runs = con.execute("SELECT count(*) FROM compute_runs WHERE period = ? AND indicators > 100", [year]).fetchone()[0]
+    runs = con.execute(
+        "SELECT count(*) FROM compute_runs WHERE period = ? AND indicators > 100", [year]
+    ).fetchone()[0]
     users = con.execute("SELECT count(*) FROM users WHERE user_name = 'bench'").fetchone()[0]
     con.close()
     if not runs:
