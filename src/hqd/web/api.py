@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
@@ -225,8 +226,7 @@ def list_imports(ctx: Context) -> JSONResponse:
 async def upload(ctx: Context, request: Request, kind: Annotated[str, Form(max_length=40)],
                  file: Annotated[UploadFile, File()]) -> JSONResponse:  # fmt: skip
     data = await file.read()
-    with ctx.db.write_lock, ctx.db.cursor(macros=True) as con:
-        result = imports.upload(con, ctx.scope, kind, file.filename or "upload.csv", data, ctx.db.secret)
+    result = await run_in_threadpool(imports.upload_as, ctx, kind, file.filename or "upload.csv", data)
     ctx.audit(request, "upload", {"kind": kind, "file": file.filename, "import_id": result["import_id"],
                                   "status": result["status"], "quarantined": result["quarantined"]})  # fmt: skip
     return ok(result)

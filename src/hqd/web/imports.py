@@ -106,3 +106,10 @@ def upload(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str, filename: st
         for r in summary.reasons
     ]  # fmt: skip
     return result
+
+
+def upload_as(ctx: Any, kind: str, filename: str, data: bytes) -> dict[str, Any]:
+    """An upload through the request's context, one writer at a time; run off the event loop, a load takes
+    seconds to minutes and other users' pages keep answering meanwhile."""
+    with ctx.db.write_lock, ctx.db.cursor(macros=True) as con:
+        return upload(con, ctx.scope, kind, filename, data, ctx.db.secret)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -221,8 +222,7 @@ def imports_page(request: Request, ctx: Context) -> HTMLResponse:
 async def imports_upload(request: Request, ctx: Context, kind: Annotated[str, Form()],
                          file: Annotated[UploadFile, File()]) -> Response:  # fmt: skip
     data = await file.read()
-    with ctx.db.write_lock, ctx.db.cursor(macros=True) as con:
-        result = imports.upload(con, ctx.scope, kind, file.filename or "upload.csv", data, ctx.db.secret)
+    result = await run_in_threadpool(imports.upload_as, ctx, kind, file.filename or "upload.csv", data)
     ctx.audit(request, "upload", {"kind": kind, "file": file.filename, "import_id": result["import_id"],
                                   "status": result["status"], "quarantined": result["quarantined"]})  # fmt: skip
     if result["import_id"] is None:
