@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from hqd.indicators.catalog import indicators
 from hqd.indicators.periods import PeriodError, parse
 from hqd.web import board, imports, scorecard, signals
+from hqd.web import records as record_files
 from hqd.web.orgs import default_period, periods, visible_institutions, visible_regions
 from hqd.web.records import records
 from hqd.web.scope import Forbidden, NotFound
@@ -155,12 +156,9 @@ def get_records(ctx: Context, indicator_id: str, org: Annotated[str, Query(max_l
 def export_records(ctx: Context, request: Request, indicator_id: str, fmt: Fmt,
                    org: Annotated[str, Query(max_length=40)], part: Part = "numerator",
                    period: PeriodQ = None) -> FileResponse:  # fmt: skip
-    from hqd.tabular import write_table
-
     p = period_or_default(ctx, period)
-    header, rows, total = records(ctx, indicator_id, org, p, part, 10_000_000, 0)
     path = _temp(f".{fmt}")
-    write_table(path, header, rows, sheet="records")
+    total = record_files.export_records(ctx, indicator_id, org, p, part, path)
     ctx.audit(
         request, "export", {"indicator": indicator_id, "org": org, "period": p, "part": part, "rows": total}
     )
