@@ -53,7 +53,8 @@ def visible_regions(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Org]:
 def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Periods with stored indicator values, years first then quarters and months, newest first."""
     rows = con.execute("SELECT DISTINCT period FROM indicator_values").fetchall()
-    return sorted((p for (p,) in rows), key=lambda p: (len(p), p), reverse=False)[::-1]
+    newest_first = sorted((p for (p,) in rows), reverse=True)
+    return sorted(newest_first, key=len)  # stable: years (4 characters), then quarters (6), then months (7)
 
 
 def default_period(con: duckdb.DuckDBPyConnection) -> str | None:
