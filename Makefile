@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) system-deps
 
-# Debian packages the later stages need; installed only where missing.
+# Debian packages the later stages need; installed only where missing: Chromium for the browser tests,
+# Noto CJK for Chinese in PDF reports, pango for WeasyPrint.
+export HQD_APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 system-deps:
 	@bash scripts/system-deps.sh
 

@@ -387,9 +387,15 @@ def demo(
         from hqd.programmes.summary import print_summary
 
         print_summary(con, years[-1], console)
+    from hqd.web.demo import finish_demo
+
+    logins = finish_demo(con, out, years, console)
     con.close()
+    console.print("演示登录 demo logins: " + " · ".join(f"{u} / {pw} ({role})" for u, pw, role in logins))
     if not no_serve:
-        console.print("看板尚未提供（见 issue 8）/ the dashboard is not built yet; the data is loaded.")
+        from hqd.web.commands import run_server
+
+        run_server("127.0.0.1", 8000)
 
 
 DEMO_DETAILED = 1_000_000  # discharges generated with every linked kind; beyond that, padding files
@@ -431,6 +437,12 @@ from hqd.targets.commands import targets  # noqa: E402
 app.command()(score)
 app.command()(gap)
 app.command()(targets)
+
+from hqd.web.commands import report, serve, users_app  # noqa: E402
+
+app.command()(serve)
+app.command()(report)
+app.add_typer(users_app, name="users")
 
 
 def _mount_optional_groups() -> None:

@@ -7,6 +7,7 @@ they do.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -162,3 +163,68 @@ def _show(console: Console, header: list[str], rows: list[tuple]) -> None:
     for r in rows:
         table.add_row(*("" if x is None else str(x) for x in r))
     console.print(table)
+
+
+def _part_selection(ind: Indicator, org: str, part: str) -> tuple[str, str] | None:
+    """(flag, FROM … WHERE …) of the discharges counted in a part, or None when the part is not over discharges."""
+    chosen = ind.numerator if part == "numerator" else ind.denominator
+    if chosen is None or chosen.population != "discharges":
+        return None
+    flag = _flag(chosen)
+    where = f"{_org_filter(org)} AND {applies_sql(ind)} AND ({flag}) IS NOT NULL AND ({flag}) IS DISTINCT FROM false"
+    return flag, f"FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code WHERE {where}"
+
+
+def _part_values(
+    engine: DuckDBEngine, ind: Indicator, org: str, period: str, part: str
+) -> tuple[list[str], list[tuple]]:
+    chosen = ind.numerator if part == "numerator" else ind.denominator
+    if chosen is None:
+        return [], []
+    codes = [c for c, _ in chosen.elements] + (
+        [chosen.item] if chosen.agg == "text_element" and chosen.item else []
+    )
+    header, rows = value_records(engine, ind, org, period)
+    return header, [r for r in rows if r[0] in codes]
+
+
+RECORD_HEADER = [c.split(".")[-1] for c in RECORD_COLUMNS.split(", ")] + ["counted"]
+ORDER = "ORDER BY f.org_code, f.discharge_time, f.mrn"
+
+
+def records_page(
+    con: duckdb.DuckDBPyConnection, ind: Indicator, org: str, period: str, part: str, limit: int, offset: int
+) -> tuple[list[str], list[tuple], int]:
+    """One page of the records counted in a part (numerator or denominator), with the total count; the same
+    selection as `explain`, filtered and paged in SQL so a dashboard can page through millions of rows.
+    The connection must have the period prepared (`Computation(engine, period).prepare()`)."""
+    engine = DuckDBEngine(con)
+    selection = _part_selection(ind, org, part)
+    if selection is None:
+        header, rows = _part_values(engine, ind, org, period, part)
+        return header, rows[offset : offset + limit], len(rows)
+    flag, base = selection
+    total = engine.rows(f"SELECT count(*) {base}")[0][0]
+    rows = engine.rows(
+        f"SELECT {RECORD_COLUMNS}, {flag} AS counted {base} {ORDER} LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    return RECORD_HEADER, rows, total
+
+
+def records_all(
+    con: duckdb.DuckDBPyConnection, ind: Indicator, org: str, period: str, part: str, batch: int = 50_000
+) -> tuple[list[str], Iterator[tuple]]:
+    """Every record of a part, fetched in batches so an export of a million rows never sits in memory whole."""
+    engine = DuckDBEngine(con)
+    selection = _part_selection(ind, org, part)
+    if selection is None:
+        header, rows = _part_values(engine, ind, org, period, part)
+        return header, iter(rows)
+    flag, base = selection
+    cursor = con.execute(engine.compile(f"SELECT {RECORD_COLUMNS}, {flag} AS counted {base} {ORDER}"))
+
+    def rows() -> Iterator[tuple]:
+        while chunk := cursor.fetchmany(batch):
+            yield from chunk
+
+    return RECORD_HEADER, rows()

@@ -1,0 +1,299 @@
+"""The JSON API under /api: one success envelope {"ok": true, "data": …} and one error envelope
+{"ok": false, "error_zh": …, "error_en": …} on every route; every route checks the caller's scope."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+from starlette.background import BackgroundTask
+
+from hqd.indicators.catalog import indicators
+from hqd.indicators.periods import PeriodError, parse
+from hqd.web import board, imports, scorecard, signals
+from hqd.web import records as record_files
+from hqd.web.orgs import default_period, periods, visible_institutions, visible_regions
+from hqd.web.records import records
+from hqd.web.scope import Forbidden, NotFound
+from hqd.web.session import Ctx, client_of, context
+from hqd.web.users import ROLES, audit, audit_entries, authenticate, list_users
+
+router = APIRouter(prefix="/api")
+Context = Annotated[Ctx, Depends(context)]
+PeriodQ = Annotated[str | None, Query(max_length=10, description="统计期 period: 2025, 2025Q1, 2025-03")]
+IdPath = Annotated[int, PathParam(ge=0, le=2**31 - 1)]
+Part = Literal["numerator", "denominator"]
+Fmt = Literal["csv", "xlsx"]
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+def ok(data: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, "data": _clean(jsonable_encoder(data))})
+
+
+def period_or_default(ctx: Ctx, period: str | None) -> str:
+    """A valid period: the one asked for, or the latest year with stored values."""
+    if period is None:
+        chosen = default_period(ctx.con)
+        if chosen is None:
+            raise NotFound("仓库中还没有计算过的指标值", "nothing has been computed yet; run hqd compute")
+        return chosen
+    try:
+        return parse(period).text
+    except PeriodError:
+        raise NotFound(
+            f"统计期 {period} 无效", f"{period} is not a period (2025, 2025Q1 or 2025-03)"
+        ) from None
+
+
+class Login(BaseModel):
+    username: str
+    password: str
+
+
+@router.get("/health", summary="服务状态 / liveness")
+def health() -> JSONResponse:
+    return ok({"status": "up"})
+
+
+@router.post("/login", summary="登录 / log in")
+def login(body: Login, request: Request) -> JSONResponse:
+    db = request.app.state.db
+    with db.cursor() as con:
+        user = authenticate(con, body.username, body.password)
+        with db.write_lock:
+            audit(con, user.name if user else None, "login" if user else "login_failed",
+                  {"username": body.username[:100]}, client_of(request))  # fmt: skip
+    if user is None:
+        return JSONResponse({"ok": False, "error_zh": "用户名或密码错误", "error_en": "wrong user name or password"},
+                            status_code=401)  # fmt: skip
+    request.session.clear()
+    request.session["user"] = user.name
+    return ok({"user": user.name, "role": user.role, "scope": user.scope_code})
+
+
+@router.post("/logout", summary="退出 / log out")
+def logout(ctx: Context, request: Request) -> JSONResponse:
+    ctx.audit(request, "logout", {})
+    request.session.clear()
+    return ok({"logged_out": True})
+
+
+@router.get("/me", summary="当前用户 / who am I")
+def me(ctx: Context) -> JSONResponse:
+    u = ctx.scope.user
+    return ok({"user": u.name, "display_name": u.display_name, "role": u.role, "role_label": ROLES[u.role],
+               "scope": u.scope_code})  # fmt: skip
+
+
+@router.get("/orgs", summary="可见的机构与区划 / organisations in scope")
+def orgs(ctx: Context) -> JSONResponse:
+    return ok({"institutions": [o.__dict__ for o in visible_institutions(ctx.con, ctx.scope)],
+               "regions": [o.__dict__ for o in visible_regions(ctx.con, ctx.scope)]})  # fmt: skip
+
+
+@router.get("/periods", summary="已计算的统计期 / periods with stored values")
+def list_periods(ctx: Context) -> JSONResponse:
+    return ok(periods(ctx.con))
+
+
+@router.get("/overview/{region}", summary="地区总览 / region overview")
+def overview(ctx: Context, region: str, period: PeriodQ = None) -> JSONResponse:
+    return ok(board.overview(ctx.con, ctx.scope, region, period_or_default(ctx, period)))
+
+
+@router.get("/scorecard/{org}", summary="机构记分卡 / institution scorecard")
+def get_scorecard(ctx: Context, org: str, period: PeriodQ = None) -> JSONResponse:
+    return ok(scorecard.scorecard(ctx.con, ctx.scope, org, period_or_default(ctx, period)))
+
+
+@router.get("/scorecard/{org}/gap", summary="距下一等级 / gap to the next grade")
+def get_gap(ctx: Context, org: str, period: PeriodQ = None) -> JSONResponse:
+    return ok(scorecard.gap_of(ctx.con, ctx.scope, org, period_or_default(ctx, period)))
+
+
+@router.get("/indicators", summary="指标目录 / the indicator catalog")
+def catalog(ctx: Context) -> JSONResponse:
+    return ok([{"id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "programme": i.programme,
+                "unit": i.unit, "direction": i.direction, "status": i.status} for i in indicators()])  # fmt: skip
+
+
+@router.get("/indicators/{indicator_id}", summary="指标浏览 / one indicator across organisations and time")
+def explore(ctx: Context, indicator_id: str, period: PeriodQ = None,
+            level: Literal["institution", "county", "city", "province"] = "institution") -> JSONResponse:  # fmt: skip
+    return ok(scorecard.explorer(ctx.con, ctx.scope, indicator_id, period_or_default(ctx, period), level))
+
+
+@router.get("/indicators/{indicator_id}/records", summary="分子分母背后的记录 / records behind a value")
+def get_records(ctx: Context, indicator_id: str, org: Annotated[str, Query(max_length=40)], part: Part = "numerator",
+                period: PeriodQ = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+                size: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:  # fmt: skip
+    p = period_or_default(ctx, period)
+    header, rows, total = records(ctx, indicator_id, org, p, part, size, (page - 1) * size)
+    return ok({"indicator_id": indicator_id, "org": org, "period": p, "part": part, "page": page, "size": size,
+               "total": total, "columns": header, "rows": rows})  # fmt: skip
+
+
+@router.get("/indicators/{indicator_id}/records.{fmt}", summary="导出记录 / export the records")
+def export_records(ctx: Context, request: Request, indicator_id: str, fmt: Fmt,
+                   org: Annotated[str, Query(max_length=40)], part: Part = "numerator",
+                   period: PeriodQ = None) -> FileResponse:  # fmt: skip
+    p = period_or_default(ctx, period)
+    path = _temp(f".{fmt}")
+    total = record_files.export_records(ctx, indicator_id, org, p, part, path)
+    ctx.audit(
+        request, "export", {"indicator": indicator_id, "org": org, "period": p, "part": part, "rows": total}
+    )
+    return _file(path, f"{indicator_id}_{org}_{p}_{part}.{fmt}")
+
+
+@router.get("/targets", summary="目标看板 / targets board")
+def targets(ctx: Context) -> JSONResponse:
+    return ok(board.targets_board(ctx.con, ctx.scope))
+
+
+@router.get("/programmes", summary="改革项目 / programmes with stored values")
+def programmes(ctx: Context) -> JSONResponse:
+    return ok(board.programmes(ctx.con, ctx.scope))
+
+
+@router.get("/programmes/{name}", summary="项目页 / one programme's indicators per organisation")
+def programme(ctx: Context, name: str, period: PeriodQ = None) -> JSONResponse:
+    return ok(board.programme(ctx.con, ctx.scope, name, period_or_default(ctx, period)))
+
+
+@router.get("/signals", summary="预警信号 / early-warning signals in scope")
+def list_signals(ctx: Context, status: Literal["new", "verified", "dismissed", "confirmed"] | None = None,
+                 disease: Annotated[str | None, Query(max_length=50)] = None) -> JSONResponse:  # fmt: skip
+    return ok(signals.signals(ctx.con, ctx.scope, status, disease))
+
+
+@router.get("/signals/{signal_id}", summary="信号详情 / one signal")
+def get_signal(ctx: Context, signal_id: IdPath) -> JSONResponse:
+    return ok(signals.signal(ctx.con, ctx.scope, signal_id))
+
+
+@router.get("/signals/{signal_id}/series", summary="信号序列与阈值 / the series and threshold line")
+def signal_series(ctx: Context, signal_id: IdPath) -> JSONResponse:
+    return ok(signals.series(ctx.con, ctx.scope, signal_id))
+
+
+class Decision(BaseModel):
+    note: str | None = None
+
+
+@router.post("/signals/{signal_id}/{decision}", summary="核实/排除/确认信号 / verify, dismiss or confirm")
+def decide(ctx: Context, request: Request, signal_id: IdPath,
+           decision: Literal["verify", "dismiss", "confirm"], body: Decision | None = None) -> JSONResponse:  # fmt: skip
+    from hqd.ews.lifecycle import LifecycleError
+
+    with ctx.db.write_lock:
+        try:
+            d = signals.decide(ctx.con, ctx.scope, signal_id, decision, body.note if body else None)
+        except LifecycleError as exc:
+            zh, _, en = str(exc).partition("；")
+            return JSONResponse({"ok": False, "error_zh": zh, "error_en": en or zh}, status_code=409)
+    ctx.audit(request, "signal_decision", {"signal_id": signal_id, "from": d.from_status, "to": d.to_status})
+    return ok({"signal_id": signal_id, "from": d.from_status, "to": d.to_status, "user": d.user, "at": d.at})
+
+
+@router.get("/imports", summary="导入记录 / imports")
+def list_imports(ctx: Context) -> JSONResponse:
+    return ok(imports.list_imports(ctx.con, ctx.scope))
+
+
+@router.post("/imports", summary="上传文件 / upload a file")
+async def upload(ctx: Context, request: Request, kind: Annotated[str, Form(max_length=40)],
+                 file: Annotated[UploadFile, File()]) -> JSONResponse:  # fmt: skip
+    data = await file.read()
+    result = await run_in_threadpool(imports.upload_as, ctx, kind, file.filename or "upload.csv", data)
+    ctx.audit(request, "upload", {"kind": kind, "file": file.filename, "import_id": result["import_id"],
+                                  "status": result["status"], "quarantined": result["quarantined"]})  # fmt: skip
+    return ok(result)
+
+
+@router.get("/imports/{import_id}", summary="导入汇总 / an import's summary")
+def get_import(ctx: Context, import_id: IdPath) -> JSONResponse:
+    return ok(imports.get_import(ctx.con, ctx.scope, import_id))
+
+
+@router.get("/imports/{import_id}/quarantine", summary="隔离行 / quarantined rows")
+def quarantine(ctx: Context, import_id: IdPath,
+               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+               size: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:  # fmt: skip
+    rows, total = imports.quarantined(ctx.con, ctx.scope, import_id, size, (page - 1) * size)
+    return ok({"import_id": import_id, "page": page, "size": size, "total": total, "rows": rows})
+
+
+@router.get("/imports/{import_id}/quarantine.{fmt}", summary="下载隔离行 / download the quarantined rows")
+def quarantine_file(ctx: Context, request: Request, import_id: IdPath,
+                    fmt: Fmt) -> FileResponse:  # fmt: skip
+    path = _temp(f".{fmt}")
+    n = imports.export_quarantine(ctx.con, ctx.scope, import_id, path)
+    ctx.audit(request, "export", {"quarantine_of": import_id, "rows": n})
+    return _file(path, f"隔离行_quarantine_{import_id}.{fmt}")
+
+
+@router.get("/reports/org/{org}", summary="机构考核报告 / institution assessment report")
+def org_report(ctx: Context, request: Request, org: str, period: PeriodQ = None,
+               format: Literal["xlsx", "pdf"] = "pdf") -> FileResponse:  # fmt: skip
+    return _report(ctx, request, "org", org, period, format)
+
+
+@router.get("/reports/region/{region}", summary="地区月度监测报告 / region monitoring report")
+def region_report(ctx: Context, request: Request, region: str, period: PeriodQ = None,
+                  format: Literal["xlsx", "pdf"] = "pdf") -> FileResponse:  # fmt: skip
+    return _report(ctx, request, "region", region, period, format)
+
+
+def _report(ctx: Ctx, request: Request, kind: str, code: str, period: str | None, fmt: str) -> FileResponse:
+    from hqd.reports import build_report
+
+    p = period_or_default(ctx, period)
+    ctx.scope.check(code)
+    if kind == "region" and ctx.scope.hospital:
+        raise Forbidden("医院用户无权下载地区报告", "hospital users may not download region reports")
+    path = _temp(f".{fmt}")
+    build_report(ctx.con, kind, code, p, fmt, path, scope=ctx.scope)
+    ctx.audit(request, "report", {"kind": kind, "code": code, "period": p, "format": fmt})
+    return _file(path, f"{'机构报告' if kind == 'org' else '地区报告'}_{code}_{p}.{fmt}")
+
+
+@router.get("/audit", summary="审计日志 / audit log (admin)")
+def get_audit(ctx: Context, limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> JSONResponse:
+    ctx.scope.require("admin")
+    return ok(audit_entries(ctx.con, limit))
+
+
+@router.get("/users", summary="用户 / users (admin)")
+def get_users(ctx: Context) -> JSONResponse:
+    ctx.scope.require("admin")
+    return ok(list_users(ctx.con))
+
+
+def _temp(suffix: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix="hqd-web-", suffix=suffix)
+    os.close(fd)
+    return Path(name)
+
+
+def _file(path: Path, filename: str) -> FileResponse:
+    return FileResponse(path, filename=filename, background=BackgroundTask(path.unlink, missing_ok=True))

@@ -1,0 +1,110 @@
+"""`hqd serve`: the FastAPI application — JSON API under /api, server-rendered pages, local static files.
+
+Nothing is fetched from outside at run time: ECharts is vendored in static/, fonts are the system's, the
+OpenAPI schema is served at /api/openapi.json without the CDN-hosted Swagger page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from hqd.config import Settings, settings
+from hqd.web.db import Db
+from hqd.web.scope import Forbidden, NotFound
+from hqd.web.session import SESSION_COOKIE, SESSION_HOURS, Unauthenticated, session_key
+
+log = logging.getLogger("hqd.web")
+STATIC = Path(__file__).parent / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _error(request: Request, status: int, zh: str, en: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"ok": False, "error_zh": zh, "error_en": en}, status_code=status)
+    from hqd.web.pages import error_page
+
+    return error_page(request, status, zh, en)
+
+
+def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None) -> FastAPI:
+    """The application over one warehouse; `secure_cookie` adds the cookie's Secure flag (behind HTTPS)."""
+    cfg = cfg or settings()
+    db = Db(cfg)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="hqd 公立医院高质量发展监测评价平台 API",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    if secure_cookie is None:
+        secure_cookie = os.environ.get("HQD_COOKIE_SECURE", "") == "1"
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key(db.secret),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_HOURS * 3600,
+        same_site="strict",
+        https_only=secure_cookie,
+    )
+
+    @app.exception_handler(Unauthenticated)
+    async def _unauth(request: Request, exc: Unauthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"ok": False, "error_zh": "请先登录", "error_en": "log in first"}, status_code=401
+            )
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error(request, 403, exc.zh, exc.en)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, exc.zh, exc.en)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        where = "; ".join(
+            f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
+        )
+        return _error(request, 422, f"请求参数无效：{where}", f"invalid request: {where}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return _error(request, 500, "服务器内部错误，已记录", "internal server error; it has been logged")
+
+    from hqd.web.api import router as api_router
+    from hqd.web.pages import router as page_router
+
+    app.include_router(api_router)
+    app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
