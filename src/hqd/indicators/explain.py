@@ -165,14 +165,17 @@ def _show(console: Console, header: list[str], rows: list[tuple]) -> None:
     console.print(table)
 
 
-def _part_selection(ind: Indicator, org: str, part: str) -> tuple[str, str] | None:
-    """(flag, FROM … WHERE …) of the discharges counted in a part, or None when the part is not over discharges."""
+def _part_selection(ind: Indicator, org: str, part: str) -> tuple[str, str, str] | None:
+    """(record columns, flag, FROM … WHERE …) of the records counted in a part, or None when the part is not
+    over a row population (reported data elements are listed by `_part_values`)."""
     chosen = ind.numerator if part == "numerator" else ind.denominator
-    if chosen is None or chosen.population != "discharges":
+    if chosen is None or chosen.population not in RECORD_COLUMNS:
         return None
-    flag = _flag(chosen)
-    where = f"{_org_filter(org)} AND {applies_sql(ind)} AND ({flag}) IS NOT NULL AND ({flag}) IS DISTINCT FROM false"
-    return flag, f"FROM discharge_facts f JOIN org_levels o ON o.org_code = f.org_code WHERE {where}"
+    source, _, scoped = ROW_POPULATIONS[chosen.population]
+    flag = _flag(chosen, chosen.population)
+    scope = applies_sql(ind) if scoped else "true"
+    where = f"{_org_filter(org)} AND {scope} AND ({flag}) IS NOT NULL AND ({flag}) IS DISTINCT FROM false"
+    return RECORD_COLUMNS[chosen.population], flag, f"FROM {source} WHERE {where}"
 
 
 def _part_values(
@@ -188,8 +191,8 @@ def _part_values(
     return header, [r for r in rows if r[0] in codes]
 
 
-RECORD_HEADER = [c.split(".")[-1] for c in RECORD_COLUMNS.split(", ")] + ["counted"]
-ORDER = "ORDER BY f.org_code, f.discharge_time, f.mrn"
+def _header(columns: str) -> list[str]:
+    return [c.split(".")[-1] for c in columns.split(", ")] + ["counted"]
 
 
 def records_page(
@@ -203,12 +206,12 @@ def records_page(
     if selection is None:
         header, rows = _part_values(engine, ind, org, period, part)
         return header, rows[offset : offset + limit], len(rows)
-    flag, base = selection
+    columns, flag, base = selection
     total = engine.rows(f"SELECT count(*) {base}")[0][0]
     rows = engine.rows(
-        f"SELECT {RECORD_COLUMNS}, {flag} AS counted {base} {ORDER} LIMIT {int(limit)} OFFSET {int(offset)}"
+        f"SELECT {columns}, {flag} AS counted {base} ORDER BY {columns} LIMIT {int(limit)} OFFSET {int(offset)}"
     )
-    return RECORD_HEADER, rows, total
+    return _header(columns), rows, total
 
 
 def records_all(
@@ -220,11 +223,11 @@ def records_all(
     if selection is None:
         header, rows = _part_values(engine, ind, org, period, part)
         return header, iter(rows)
-    flag, base = selection
-    cursor = con.execute(engine.compile(f"SELECT {RECORD_COLUMNS}, {flag} AS counted {base} {ORDER}"))
+    columns, flag, base = selection
+    cursor = con.execute(engine.compile(f"SELECT {columns}, {flag} AS counted {base} ORDER BY {columns}"))
 
     def rows() -> Iterator[tuple]:
         while chunk := cursor.fetchmany(batch):
             yield from chunk
 
-    return RECORD_HEADER, rows()
+    return _header(columns), rows()

@@ -23,6 +23,12 @@ PROGRAMME_NAMES = {
     "ews": ("传染病预警响应", "early-warning response"),
     "ccm2020": ("紧密型县域医共体（2020版）", "county medical communities (2020)"),
     "ccm2024": ("紧密型县域医共体（2024版）", "county medical communities (2024)"),
+    "referral": ("双向转诊", "two-way referral"),
+    "umg": ("城市医疗集团", "urban medical groups"),
+    "sanming": ("三明医改", "Sanming reform"),
+    "tcm": ("中医药（国考中医变体）", "TCM"),
+    "centres": ("五大中心", "five treatment centres"),
+    "tcp": ("千县工程", "Thousand County Project"),
 }
 OPEN_STATUSES = ("at_risk", "missed")
 
