@@ -54,7 +54,8 @@ def _cases(site) -> list[tuple[str, str, str | None, str | None]]:
         cases.append(("signal", f"/api/signals/{sid}/series", county, None))
     for path in ("/api/indicators/gk3.04?period=2024", "/api/indicators/gk2.01?period=2024", "/api/targets",
                  "/api/programmes", "/api/programmes/gk3?period=2024", "/api/programmes/gk2?period=2024",
-                 "/api/imports", "/api/orgs", "/api/me", "/api/periods", "/api/indicators"):  # fmt: skip
+                 "/api/imports", "/api/orgs", "/api/me", "/api/periods", "/api/indicators",
+                 "/api/counties?period=2024"):  # fmt: skip
         cases.append(("list", path, None, None))
     cases += [("signals", "/api/signals", None, None), ("users", "/api/users", None, None),
               ("audit", "/api/audit", None, None)]  # fmt: skip

@@ -28,6 +28,7 @@ PATHS = {
     "/api/targets": "/api/targets",
     "/api/programmes": "/api/programmes",
     "/api/programmes/{name}": "/api/programmes/gk3",
+    "/api/counties": "/api/counties",
     "/api/signals": "/api/signals",
     "/api/signals/{signal_id}": "/api/signals/1",
     "/api/signals/{signal_id}/series": "/api/signals/1/series",

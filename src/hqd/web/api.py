@@ -19,7 +19,7 @@ from starlette.background import BackgroundTask
 
 from hqd.indicators.catalog import indicators
 from hqd.indicators.periods import PeriodError, parse
-from hqd.web import board, imports, scorecard, signals
+from hqd.web import board, counties, imports, scorecard, signals
 from hqd.web import records as record_files
 from hqd.web.orgs import default_period, periods, visible_institutions, visible_regions
 from hqd.web.records import records
@@ -178,6 +178,13 @@ def programmes(ctx: Context) -> JSONResponse:
 @router.get("/programmes/{name}", summary="项目页 / one programme's indicators per organisation")
 def programme(ctx: Context, name: str, period: PeriodQ = None) -> JSONResponse:
     return ok(board.programme(ctx.con, ctx.scope, name, period_or_default(ctx, period)))
+
+
+@router.get(
+    "/counties", summary="紧密型县域医共体 / county medical community pages: checklist and thresholds"
+)
+def county_communities(ctx: Context, period: PeriodQ = None) -> JSONResponse:
+    return ok(counties.county_pages(ctx.con, ctx.scope, period_or_default(ctx, period)))
 
 
 @router.get("/signals", summary="预警信号 / early-warning signals in scope")

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from hqd.indicators.catalog import indicators
-from hqd.web import board, imports, scorecard, signals
+from hqd.web import board, counties, imports, scorecard, signals
 from hqd.web.api import period_or_default
 from hqd.web.orgs import periods, visible_institutions, visible_regions
 from hqd.web.records import records
@@ -174,6 +174,13 @@ def programmes_page(request: Request, ctx: Context) -> HTMLResponse:
     return render(
         request, ctx, "programmes.html", items=board.programmes(ctx.con, ctx.scope), d=None, period=None
     )
+
+
+@router.get("/counties")
+def counties_page(request: Request, ctx: Context, period: str | None = None) -> HTMLResponse:
+    p = period_or_default(ctx, period)
+    return render(request, ctx, "counties.html", pages=counties.county_pages(ctx.con, ctx.scope, p), period=p,
+                  periods=periods(ctx.con))  # fmt: skip
 
 
 @router.get("/programmes/{name}")
