@@ -104,3 +104,11 @@ def test_selection_network_matches_sort(k: tuple[int, ...]) -> None:
 def test_parameter_errors(control: dict) -> None:
     with pytest.raises(EwsParameterError):
         REGISTRY["mpm"](np.ones(2000), control=control)
+
+
+@pytest.mark.parametrize("n", [1, 3, 6])
+def test_a_series_shorter_than_one_window_is_all_missing(n: int) -> None:
+    # a few days of cards (a new county, a new disease) must not fail a run: no window is complete
+    dates = np.array([np.datetime64("2024-07-01") + i for i in range(n)])
+    res = REGISTRY["mpm"](np.ones(n), dates=dates, freq=365)
+    assert np.isnan(res.upperbound).all() and np.isnan(res.alarm).all()

@@ -213,7 +213,11 @@ def mpm(
             al[np.isnan(t) | np.isnan(cur)] = np.nan
             thr[rs, cols], alarm[rs, cols] = t, al
 
-    for_column_chunks(ncol, work)
+    if n >= obs:  # a series shorter than one window has no complete window: every point is missing
+        for_column_chunks(ncol, work)
+    else:
+        thr.fill(np.nan)
+        alarm.fill(np.nan)
     return EwsResult(
         range=rng,
         upperbound=shape_back(thr, one_d),
