@@ -65,3 +65,11 @@ def test_the_page_renders_the_reasons_and_links_each_value_to_its_records(client
     assert "乙县" in page and "财务统一管理：部分达标" in page
     assert 'href="/records/ccm2024.07?org=990121&amp;period=2025"' in page or \
         'href="/records/ccm2024.07?org=990121&period=2025"' in page  # fmt: skip
+
+
+def test_programme_page_labels_unverified_indicators(client):
+    c = client("yixian")
+    page = c.get("/programmes/ccm2024?period=2025").text
+    assert "ccm2024.07" in page and "未核实" in page
+    data = c.get("/api/programmes/ccm2024?period=2025").json()["data"]
+    assert all("unverified" in i["tag"] for i in data["indicators"])

@@ -145,7 +145,7 @@ def programme(con: duckdb.DuckDBPyConnection, scope: Scope, name: str, period: s
     return {
         "programme": name, "name_zh": PROGRAMME_NAMES.get(name, (name, name))[0],
         "name_en": PROGRAMME_NAMES.get(name, (name, name))[1], "period": period,
-        "indicators": [{"id": i, "name_zh": cat[i].name_zh, "name_en": cat[i].name_en, "unit": cat[i].unit}
-                       for i in present],
+        "indicators": [{"id": i, "name_zh": cat[i].name_zh, "name_en": cat[i].name_en, "unit": cat[i].unit,
+                        "tag": cat[i].tag} for i in present],
         "organisations": list(orgs.values()),
     }  # fmt: skip
