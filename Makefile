@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) system-deps
 
 # Debian packages the later stages need; installed only where missing.
+# openjdk-17-jre-headless: the JVM that pyspark (hqd compute --engine spark) starts.
+HQD_APT_PACKAGES ?= openjdk-17-jre-headless
+export HQD_APT_PACKAGES
+
 system-deps:
 	@bash scripts/system-deps.sh
 

@@ -259,22 +259,71 @@ def compute(
     indicator: Annotated[
         list[str] | None, typer.Option(help="只算这些指标 / only these indicator ids")
     ] = None,
+    engine: Annotated[str, typer.Option(help="计算引擎 / engine: duckdb | spark")] = "duckdb",
+    source: Annotated[
+        Path | None,
+        typer.Option(help="Spark 读取的 Parquet 目录（hqd export parquet）/ Parquet export for Spark"),
+    ] = None,
+    master: Annotated[
+        str, typer.Option(help="Spark master: local[2] | spark://HOST:PORT | yarn")
+    ] = "local[2]",
+    conf: Annotated[list[str] | None, typer.Option(help="Spark 设置 / Spark setting key=value")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="另写一份 Parquet 结果 / also write the values as Parquet here")
+    ] = None,
 ) -> None:
     """计算全部指标 / Compute every catalog indicator for every institution and region level."""
+    from hqd.engines.run import EngineUnavailable, compute_on_spark, parse_conf, write_values_parquet
     from hqd.indicators.compute import compute_period
-    from hqd.indicators.periods import PeriodError
+    from hqd.indicators.periods import PeriodError, parse
 
+    if engine not in {"duckdb", "spark"}:
+        raise fail(f"--engine 须为 duckdb 或 spark：{engine} / --engine must be duckdb or spark: {engine}")
+    if engine == "spark" and source is None:
+        raise fail(
+            "--engine spark 需要 --source DIR（hqd export parquet 的输出）/ --engine spark needs --source DIR"
+        )
     con = _open()
     try:
-        result = compute_period(con, period, only=indicator or None)
-    except PeriodError as exc:
+        if engine == "spark":
+            parse(period)  # a bad period is refused before Spark starts
+            result = compute_on_spark(
+                con, [period], source, master, parse_conf(conf or []), indicator or None
+            )[0]
+        else:
+            result = compute_period(con, period, only=indicator or None)
+        if out is not None:
+            write_values_parquet(con, result, out)
+    except (PeriodError, EngineUnavailable) as exc:
         raise fail(str(exc)) from None
     finally:
         con.close()
     weights = result.notes.get("drg_weights", {})
     console.print(
-        f"已计算 {result.period}：{result.stored:,} 个指标值（运行号 {result.run_id}）/ computed {result.period}: "
-        f"{result.stored:,} values (run {result.run_id}); DRG weights: {weights or 'no DRG cases'}"
+        f"已计算 {result.period}：{result.stored:,} 个指标值（运行号 {result.run_id}，{engine}）/ computed {result.period}: "
+        f"{result.stored:,} values (run {result.run_id}, {engine}); DRG weights: {weights or 'no DRG cases'}"
+    )
+
+
+export_app = typer.Typer(help="导出 / export", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("parquet")
+def export_parquet_cmd(
+    out: Annotated[Path, typer.Option(help="输出目录 / output directory")],
+) -> None:
+    """导出 Parquet（按年份、区划分区）/ Export the canonical tables as Parquet partitioned by year and region."""
+    from hqd.warehouse.parquet import export_parquet
+
+    con = _open()
+    try:
+        result = export_parquet(con, out)
+    finally:
+        con.close()
+    rows = sum(result.tables.values())
+    console.print(
+        f"已导出 {len(result.tables)} 张表、{rows:,} 行到 {out} / wrote {len(result.tables)} tables, {rows:,} rows to {out}"
     )
 
 

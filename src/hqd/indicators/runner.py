@@ -13,12 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from hqd.engines.duckdb import DuckDBEngine
+from hqd.engines import Engine
 from hqd.indicators import prepare
 from hqd.indicators.catalog import Indicator, Part
 from hqd.indicators.periods import Period
 from hqd.ingest.elements import elements
-from hqd.warehouse.bulk import insert_rows
 
 LEVELS = ("county", "city", "province")
 Key = tuple[str, str]  # (org_code, org_level)
@@ -87,7 +86,7 @@ ROW_POPULATIONS = {
 class Computation:
     """One compute of one period: prepared tables, then every indicator's values for every organisation."""
 
-    def __init__(self, engine: DuckDBEngine, period: Period) -> None:
+    def __init__(self, engine: Engine, period: Period) -> None:
         self.engine = engine
         self.period = period
         self.values: dict[str, dict[Key, Value]] = defaultdict(dict)
@@ -98,10 +97,8 @@ class Computation:
     # -- preparation -----------------------------------------------------------------------------------
     def prepare(self) -> None:
         e = self.engine
-        e.con.execute(
-            "CREATE OR REPLACE TEMP TABLE element_meta (code VARCHAR, aggregation VARCHAR, unit VARCHAR)"
-        )
-        insert_rows(e.con, "element_meta", ("code", "aggregation", "unit"), prepare.element_meta_rows())
+        e.temp_rows("element_meta", (("code", "VARCHAR"), ("aggregation", "VARCHAR"), ("unit", "VARCHAR")),
+                    prepare.element_meta_rows())  # fmt: skip
         e.temp_table("org_levels", prepare.org_levels_sql())
         e.temp_table("drg_reference", prepare.drg_reference_sql(self.period))
         # A view: the indicators read it in one scan, so materialising it would only copy it.
