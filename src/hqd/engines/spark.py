@@ -194,10 +194,18 @@ class SparkEngine:
         self.spark.sql(self.compile(sql)).createOrReplaceTempView(name)
 
     def temp_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
-        """A small table of rows made in Python (catalog metadata), as a view."""
+        """A small table of rows made in Python (catalog metadata), as a view over SQL literals: no Python
+        worker runs on the executors, so a cluster's nodes need no hqd installed."""
         self._drop(name)
-        schema = ", ".join(f"`{c}` {_SPARK_TYPES[t]}" for c, t in columns)
-        self.spark.createDataFrame([tuple(r) for r in rows], schema).createOrReplaceTempView(name)
+        typed = ", ".join(f"CAST(c{i} AS {_SPARK_TYPES[t]}) AS `{c}`" for i, (c, t) in enumerate(columns))
+        names = ", ".join(f"c{i}" for i in range(len(columns)))
+        if rows:
+            values = ", ".join("(" + ", ".join(exp.convert(v).sql("spark") for v in r) + ")" for r in rows)
+            sql = f"SELECT {typed} FROM VALUES {values} AS t({names})"
+        else:
+            nulls = ", ".join(f"NULL AS c{i}" for i in range(len(columns)))
+            sql = f"SELECT {typed} FROM (SELECT {nulls}) WHERE false"
+        self.spark.sql(sql).createOrReplaceTempView(name)
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         frame = (

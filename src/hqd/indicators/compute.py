@@ -51,7 +51,10 @@ def _organisations(comp: Computation, ind: Indicator) -> list[tuple[str, str]]:
 
 
 def compute_period(
-    con: duckdb.DuckDBPyConnection, period_text: str, only: list[str] | None = None, engine: Engine | None = None
+    con: duckdb.DuckDBPyConnection,
+    period_text: str,
+    only: list[str] | None = None,
+    engine: Engine | None = None,
 ) -> RunResult:
     """Compute on `engine` (default: DuckDB on the warehouse itself) and store into the warehouse `con`."""
     period = parse(period_text)

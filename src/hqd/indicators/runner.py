@@ -108,9 +108,11 @@ class Computation:
         e.temp_table("signal_facts", prepare.signal_facts_sql(self.period))
         e.temp_view("claim_facts", prepare.facts_sql("claims", start=prepare.ts(self.period.start),
                                                      end=prepare.ts(self.period.end)))  # fmt: skip
-        sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL"))
+        sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL ORDER BY 1"))
         self.notes["drg_weights"] = sources
-        self.notes["drg_risk"] = dict(e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL"))
+        self.notes["drg_risk"] = dict(
+            e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL ORDER BY 1")
+        )
         self.loaded = {
             "codes-icd9cm3": e.rows("SELECT count(*) FROM codes_icd9cm3")[0][0] > 0,
             "codes-drg": e.rows("SELECT count(*) FROM codes_drg")[0][0] > 0,
