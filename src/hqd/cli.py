@@ -107,6 +107,40 @@ def load(
         raise typer.Exit(1)
 
 
+@app.command()
+def stage(
+    kind: Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))],
+    files: Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")],
+    out: Annotated[Path, typer.Option(help="Parquet 暂存目录 / Parquet staging directory")],
+    jobs: Annotated[int, typer.Option(help="并行处理的文件数 / files processed at once")] = 2,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")
+    ] = False,
+) -> None:
+    """并行校验并暂存为 Parquet（省级规模）/ Validate files in parallel into Parquet staging for Spark."""
+    from hqd.ingest.spec import load_kind
+    from hqd.ingest.stage import stage_files
+    from hqd.warehouse.secret import load_secret
+
+    try:
+        load_kind(kind)
+    except CatalogError as exc:
+        raise fail(str(exc)) from None
+    con = _open()
+    try:
+        result = stage_files(
+            con, kind, files, out, secret=load_secret(settings().secret_path), jobs=jobs,
+            on_summary=(lambda s: print(json.dumps(s.as_json(), ensure_ascii=False))) if as_json else print_summary,
+        )  # fmt: skip
+    finally:
+        con.close()
+    for import_id, n in sorted(result.replaced.items()):
+        console.print(f"导入 {import_id} 的 {n:,} 条记录被后来的文件更新 / {n:,} record(s) of import {import_id} "
+                      "were replaced by a later file")  # fmt: skip
+    if any(s.status == "rejected" for s in result.summaries) or not result.all_add_up:
+        raise typer.Exit(1)
+
+
 class _progress:
     """A byte/row progress bar on stderr for long loads; silent for small files and JSON output."""
 

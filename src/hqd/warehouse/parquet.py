@@ -68,6 +68,30 @@ def canonical_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [n for n in names if n not in NOT_EXPORTED]
 
 
+def write_table(
+    con: duckdb.DuckDBPyConnection, table: str, target: Path, where: str = "true", prefix: str = "part-"
+) -> int:
+    """Write the rows of `table` matching `where` under `target`: partitioned by year and region when the
+    table is a fact table and has such rows, else one file (an empty table still gets one, so its columns
+    are known to the reader). Files are named `<prefix><i>.parquet`, so writers with different prefixes can
+    add to the same partitions. Returns the rows written."""
+    n = con.execute(f"SELECT count(*) FROM {table} t WHERE {where}").fetchone()[0]
+    target.mkdir(parents=True, exist_ok=True)
+    spec = PARTITIONED.get(table)
+    if spec is None or n == 0:
+        con.execute(
+            f"COPY (SELECT * FROM {table} t WHERE {where}) TO '{_q(target / f'{prefix}0.parquet')}' (FORMAT parquet)"
+        )
+        return n
+    source, year, region = spec
+    con.execute(
+        f"COPY (SELECT t.*, CAST({year} AS VARCHAR) AS year, coalesce({region}, 'unknown') AS region "
+        f"FROM {source} WHERE {where}) TO '{_q(target)}' "
+        f"(FORMAT parquet, PARTITION_BY (year, region), OVERWRITE_OR_IGNORE, FILENAME_PATTERN '{prefix}{{i}}')"
+    )
+    return n
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> ExportResult:
     """Write every canonical table under `out` (replacing an earlier export there) and a manifest."""
     out.mkdir(parents=True, exist_ok=True)
@@ -76,20 +100,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> ExportResult:
         target = out / table
         if target.exists():
             shutil.rmtree(target)
-        target.mkdir()
-        n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        counts[table] = n
-        spec = PARTITIONED.get(table)
-        if spec is None or n == 0:
-            # One file; an empty table still gets a file so its columns are known to the reader.
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{_q(target / 'part-0.parquet')}' (FORMAT parquet)")
-            continue
-        source, year, region = spec
-        con.execute(
-            f"COPY (SELECT t.*, CAST({year} AS VARCHAR) AS year, coalesce({region}, 'unknown') AS region "
-            f"FROM {source}) TO '{_q(target)}' "
-            "(FORMAT parquet, PARTITION_BY (year, region), OVERWRITE_OR_IGNORE, FILENAME_PATTERN 'part-{i}')"
-        )
+        counts[table] = write_table(con, table, target)
     manifest = {
         "exported_at": datetime.now().isoformat(timespec="seconds"),
         "schema_version": migrate.current_version(con),
