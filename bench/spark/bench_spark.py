@@ -72,16 +72,22 @@ def build(n: int) -> Path:
     con.execute("SET preserve_insertion_order = false")
     base = con.execute("SELECT count(*) FROM discharges").fetchone()[0]
     copies, rest = divmod(n, base)
-    con.execute("CREATE TEMP TABLE src AS SELECT org_code, mrn, admission_no, row_number() OVER "
-                "(ORDER BY org_code, mrn, admission_no) AS i FROM discharges")  # fmt: skip
-    for k in range(1, copies + (1 if rest else 0)):
-        keep = "" if k < copies else f"WHERE s.i <= {rest}"
-        for table in ("discharges", "discharge_diagnoses", "discharge_procedures"):
+    con.execute(
+        "CREATE TEMP TABLE src AS SELECT org_code, mrn, admission_no, row_number() OVER "
+        "(ORDER BY org_code, mrn, admission_no) AS i FROM discharges"
+    )
+    # copies 1 … copies-1 whole, then copy `copies` of the first `rest` discharges: one statement each
+    for table in ("discharges", "discharge_diagnoses", "discharge_procedures"):
+        for k_range, keep in (
+            (f"range(1, {copies})", "true"),
+            (f"range({copies}, {copies + 1})", f"s.i <= {rest}"),
+        ):
             con.execute(
-                f"INSERT INTO {table} SELECT t.* REPLACE (t.mrn || '~{k}' AS mrn) FROM {table} t "
-                f"JOIN src s ON s.org_code = t.org_code AND s.mrn = t.mrn AND s.admission_no = t.admission_no {keep}"
+                f"INSERT INTO {table} SELECT t.* REPLACE (t.mrn || '~' || CAST(r.k AS VARCHAR) AS mrn) "
+                f"FROM {table} t JOIN src s ON s.org_code = t.org_code AND s.mrn = t.mrn AND "
+                f"s.admission_no = t.admission_no CROSS JOIN {k_range} r(k) WHERE {keep}"
             )
-        print(f"  copy {k}/{copies}", end="\r", flush=True)
+        print(f"  {table} copied", flush=True)
     have = con.execute("SELECT count(*) FROM discharges").fetchone()[0]
     con.execute("CHECKPOINT")
     con.close()

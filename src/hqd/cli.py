@@ -71,26 +71,34 @@ def _open():
         raise fail(str(exc)) from None
 
 
-@app.command()
-def load(
-    kind: Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))],
-    files: Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只校验，不写入 / check only, write nothing")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")
-    ] = False,
-) -> None:
-    """导入数据文件 / Load files of one kind; exit 1 if any file is rejected."""
-    from hqd.ingest.load import load_file
+KindArg = Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))]
+FilesArg = Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")]
+
+
+def _known_kind(kind: str) -> None:
     from hqd.ingest.spec import load_kind
-    from hqd.warehouse.secret import load_secret
 
     try:
         load_kind(kind)
     except CatalogError as exc:
         raise fail(str(exc)) from None
+
+
+@app.command()
+def load(
+    kind: KindArg,
+    files: FilesArg,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只校验，不写入 / check only, write nothing")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """导入数据文件 / Load files of one kind; exit 1 if any file is rejected."""
+    from hqd.ingest.load import load_file
+    from hqd.warehouse.secret import load_secret
+
+    _known_kind(kind)
     con = _open()
     secret = load_secret(settings().secret_path)
     rejected = False
@@ -109,23 +117,17 @@ def load(
 
 @app.command()
 def stage(
-    kind: Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))],
-    files: Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")],
+    kind: KindArg,
+    files: FilesArg,
     out: Annotated[Path, typer.Option(help="Parquet 暂存目录 / Parquet staging directory")],
     jobs: Annotated[int, typer.Option(help="并行处理的文件数 / files processed at once")] = 2,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """并行校验并暂存为 Parquet（省级规模）/ Validate files in parallel into Parquet staging for Spark."""
-    from hqd.ingest.spec import load_kind
     from hqd.ingest.stage import stage_files
     from hqd.warehouse.secret import load_secret
 
-    try:
-        load_kind(kind)
-    except CatalogError as exc:
-        raise fail(str(exc)) from None
+    _known_kind(kind)
     con = _open()
     try:
         result = stage_files(

@@ -17,6 +17,7 @@ the older rows, and the summary counts them per file as replaced.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
@@ -121,7 +122,10 @@ def stage_files(
             write_table(con, table, target)
     first = _next_import_id(con, out)
     summaries = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # spawned, not forked: the parent holds DuckDB's threads, which a fork would copy mid-state
+    with ProcessPoolExecutor(
+        max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         futures = [
             pool.submit(_worker, kind, str(path), first + i, str(reference), str(out), secret)
             for i, path in enumerate(files)
