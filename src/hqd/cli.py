@@ -297,8 +297,8 @@ def compute(
     ] = None,
     engine: Annotated[str, typer.Option(help="计算引擎 / engine: duckdb | spark")] = "duckdb",
     source: Annotated[
-        Path | None,
-        typer.Option(help="Spark 读取的 Parquet 目录（hqd export parquet）/ Parquet export for Spark"),
+        str | None,
+        typer.Option(help="Spark 读取的 Parquet 目录或 hdfs://、s3a:// 地址 / Parquet export (path or URI)"),
     ] = None,
     master: Annotated[
         str, typer.Option(help="Spark master: local[2] | spark://HOST:PORT | yarn")

@@ -12,6 +12,7 @@ import pytest
 
 from hqd.engines.duckdb import DuckDBEngine
 from hqd.engines.spark import SparkEngine
+from hqd.warehouse.parquet import export_parquet
 
 pytestmark = pytest.mark.slow
 
@@ -87,3 +88,14 @@ def test_cached_tables_and_views_are_replaced(engines: tuple[DuckDBEngine, Spark
 def test_a_directory_that_is_not_an_export_is_refused_by_name(spark, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="not an `hqd export parquet` directory"):
         SparkEngine(spark, tmp_path)
+
+
+def test_an_export_is_read_by_uri_as_on_a_cluster(spark, seeded, tmp_path: Path) -> None:
+    """hdfs:// and s3a:// exports are read through Spark itself; file:// takes the same path here."""
+    export_parquet(seeded.con, tmp_path / "pq")
+    engine = SparkEngine(spark, f"file://{tmp_path / 'pq'}")
+    assert engine.rows("SELECT count(*), count(DISTINCT parent_code) FROM regions") == [
+        (4, 2)
+    ]  # 示例省 has no parent; 示例市 and its two districts have 2 between them
+    with pytest.raises(FileNotFoundError, match="not an `hqd export parquet` directory"):
+        SparkEngine(spark, f"file://{tmp_path}/nothing")

@@ -48,7 +48,7 @@ def test_files_are_staged_in_parallel_with_their_accounting_and_a_resend_replace
         (1,)
     ]
     # the reference data is staged for Spark, and the main warehouse is not written
-    manifest = json.loads((out / "_hqd_export.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "hqd-export.json").read_text(encoding="utf-8"))
     assert manifest["rows"]["discharges"] == 4 and manifest["rows"]["institutions"] == 3
     assert manifest["rows"]["claims"] == 0
     assert seeded.one("SELECT count(*) FROM discharges") == 0

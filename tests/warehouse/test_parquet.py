@@ -40,7 +40,7 @@ def test_facts_are_partitioned_by_year_and_the_institutions_county(seeded, tmp_p
         ).fetchall()
         assert got == [("A1", "2024", "990102"), ("A2", "2025", "990102"), ("B1", "2024", "990121")]
     assert result.tables["discharges"] == 3 and result.tables["institutions"] == 3
-    manifest = json.loads((out / "_hqd_export.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "hqd-export.json").read_text(encoding="utf-8"))
     assert manifest["rows"] == result.tables
     assert manifest["partitioned_by"]["discharges"] == ["year", "region"]
 

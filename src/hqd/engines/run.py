@@ -30,14 +30,16 @@ def parse_conf(pairs: list[str]) -> dict[str, str]:
     return conf
 
 
-def spark_engine(source: Path, master: str, conf: dict[str, str]):
-    """A SparkEngine over an export directory, or EngineUnavailable saying why not."""
+def spark_engine(source: str, master: str, conf: dict[str, str]):
+    """A SparkEngine over an export directory (a local path, or a cluster's hdfs://, s3a:// … URI), or
+    EngineUnavailable saying why not. A local directory is checked before Spark starts."""
     from hqd.warehouse.parquet import read_manifest
 
-    try:
-        read_manifest(source)
-    except FileNotFoundError as exc:
-        raise EngineUnavailable(str(exc)) from None
+    if "://" not in source:
+        try:
+            read_manifest(Path(source))
+        except FileNotFoundError as exc:
+            raise EngineUnavailable(str(exc)) from None
     try:
         from hqd.engines.spark import SparkEngine, spark_session
     except ImportError:
@@ -51,13 +53,17 @@ def spark_engine(source: Path, master: str, conf: dict[str, str]):
             f"无法启动 Spark（{master}）：{str(exc).splitlines()[0]} / Spark could not start on {master}: "
             "is Java 17 installed (openjdk-17-jre-headless) and the master reachable?"
         ) from None
-    return SparkEngine(session, source)
+    try:
+        return SparkEngine(session, source)
+    except FileNotFoundError as exc:
+        session.stop()
+        raise EngineUnavailable(str(exc)) from None
 
 
 def compute_on_spark(
     con: duckdb.DuckDBPyConnection,
     periods: list[str],
-    source: Path,
+    source: str,
     master: str = "local[2]",
     conf: dict[str, str] | None = None,
     only: list[str] | None = None,

@@ -21,6 +21,7 @@ ingest); prepared populations are cached temporary views, so each is computed on
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from hqd.warehouse.parquet import read_manifest
+from hqd.warehouse.parquet import MANIFEST, read_manifest
 
 # Spark types for the columns of rows handed over from Python (temp_rows).
 _SPARK_TYPES = {
@@ -156,23 +157,37 @@ class SparkEngine:
     dialect = "spark"
     name = "spark"
 
-    def __init__(self, spark, source: Path | None = None) -> None:
+    def __init__(self, spark, source: str | Path | None = None) -> None:
         self.spark = spark
         self.source = source
         self.tables: list[str] = []
         if source is not None:
             self.register_parquet(source)
 
-    def register_parquet(self, source: Path) -> None:
+    def _manifest(self, source: str) -> dict:
+        """The export's manifest: read here when the path is local, through Spark when it is a cluster's
+        (hdfs://, s3a://, …), which this machine may not see."""
+        if "://" not in source:
+            return read_manifest(Path(source))
+        try:
+            text = self.spark.read.text(f"{source}/{MANIFEST}", wholetext=True).first()[0]
+        except Exception:  # Spark's AnalysisException: the path does not exist
+            raise FileNotFoundError(
+                f"{source} 不是 hqd export parquet 的输出目录（缺少 {MANIFEST}） / {source} is not an "
+                f"`hqd export parquet` directory (no {MANIFEST})"
+            ) from None
+        return json.loads(text)
+
+    def register_parquet(self, source: str | Path) -> None:
         """A temporary view per table directory of an export (or a staged ingest)."""
-        manifest = read_manifest(source)
-        for table in manifest["rows"]:
-            path = source / table
-            if not path.is_dir():
+        root = str(source).rstrip("/")
+        for table in self._manifest(root)["rows"]:
+            path = f"{root}/{table}"
+            if "://" not in root and not Path(path).is_dir():
                 raise FileNotFoundError(
                     f"{path} 不存在（清单中有表 {table}） / {path} is missing (the manifest lists {table})"
                 )
-            self.spark.read.option("basePath", str(path)).parquet(str(path)).createOrReplaceTempView(table)
+            self.spark.read.option("basePath", path).parquet(path).createOrReplaceTempView(table)
             self.tables.append(table)
 
     def compile(self, sql: str) -> str:

@@ -47,7 +47,8 @@ PARTITIONED: dict[str, tuple[str, str, str]] = {
     "ews_signals": ("ews_signals t", "year(t.created_at)", "t.region_code"),
 }  # fmt: skip
 
-MANIFEST = "_hqd_export.json"
+# Not starting with "_" or ".": Spark and Hadoop skip such files as hidden when reading by URI.
+MANIFEST = "hqd-export.json"
 
 
 @dataclass
