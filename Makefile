@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) system-deps
 
-# Debian packages the later stages need; installed only where missing: Chromium for the browser tests,
-# Noto CJK for Chinese in PDF reports, pango for WeasyPrint.
-export HQD_APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages the later stages need; installed only where missing: the JVM that pyspark starts
+# (hqd compute --engine spark), Chromium for the browser tests, Noto CJK for Chinese in PDF reports, pango for
+# WeasyPrint.
+HQD_APT_PACKAGES ?= openjdk-17-jre-headless chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+export HQD_APT_PACKAGES
+
 system-deps:
 	@bash scripts/system-deps.sh
 

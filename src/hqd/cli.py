@@ -71,26 +71,34 @@ def _open():
         raise fail(str(exc)) from None
 
 
-@app.command()
-def load(
-    kind: Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))],
-    files: Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只校验，不写入 / check only, write nothing")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")
-    ] = False,
-) -> None:
-    """导入数据文件 / Load files of one kind; exit 1 if any file is rejected."""
-    from hqd.ingest.load import load_file
+KindArg = Annotated[str, typer.Argument(help="数据类型 / kind: " + ", ".join(kinds()))]
+FilesArg = Annotated[list[Path], typer.Argument(help="CSV/TXT/XLSX 文件 / files")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="每个文件输出一个JSON对象 / one JSON object per file")]
+
+
+def _known_kind(kind: str) -> None:
     from hqd.ingest.spec import load_kind
-    from hqd.warehouse.secret import load_secret
 
     try:
         load_kind(kind)
     except CatalogError as exc:
         raise fail(str(exc)) from None
+
+
+@app.command()
+def load(
+    kind: KindArg,
+    files: FilesArg,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只校验，不写入 / check only, write nothing")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """导入数据文件 / Load files of one kind; exit 1 if any file is rejected."""
+    from hqd.ingest.load import load_file
+    from hqd.warehouse.secret import load_secret
+
+    _known_kind(kind)
     con = _open()
     secret = load_secret(settings().secret_path)
     rejected = False
@@ -104,6 +112,34 @@ def load(
             print_summary(summary)
     con.close()
     if rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stage(
+    kind: KindArg,
+    files: FilesArg,
+    out: Annotated[Path, typer.Option(help="Parquet 暂存目录 / Parquet staging directory")],
+    jobs: Annotated[int, typer.Option(help="并行处理的文件数 / files processed at once")] = 2,
+    as_json: JsonOpt = False,
+) -> None:
+    """并行校验并暂存为 Parquet（省级规模）/ Validate files in parallel into Parquet staging for Spark."""
+    from hqd.ingest.stage import stage_files
+    from hqd.warehouse.secret import load_secret
+
+    _known_kind(kind)
+    con = _open()
+    try:
+        result = stage_files(
+            con, kind, files, out, secret=load_secret(settings().secret_path), jobs=jobs,
+            on_summary=(lambda s: print(json.dumps(s.as_json(), ensure_ascii=False))) if as_json else print_summary,
+        )  # fmt: skip
+    finally:
+        con.close()
+    for import_id, n in sorted(result.replaced.items()):
+        console.print(f"导入 {import_id} 的 {n:,} 条记录被后来的文件更新 / {n:,} record(s) of import {import_id} "
+                      "were replaced by a later file")  # fmt: skip
+    if any(s.status == "rejected" for s in result.summaries) or not result.all_add_up:
         raise typer.Exit(1)
 
 
@@ -259,22 +295,71 @@ def compute(
     indicator: Annotated[
         list[str] | None, typer.Option(help="只算这些指标 / only these indicator ids")
     ] = None,
+    engine: Annotated[str, typer.Option(help="计算引擎 / engine: duckdb | spark")] = "duckdb",
+    source: Annotated[
+        str | None,
+        typer.Option(help="Spark 读取的 Parquet 目录或 hdfs://、s3a:// 地址 / Parquet export (path or URI)"),
+    ] = None,
+    master: Annotated[
+        str, typer.Option(help="Spark master: local[2] | spark://HOST:PORT | yarn")
+    ] = "local[2]",
+    conf: Annotated[list[str] | None, typer.Option(help="Spark 设置 / Spark setting key=value")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="另写一份 Parquet 结果 / also write the values as Parquet here")
+    ] = None,
 ) -> None:
     """计算全部指标 / Compute every catalog indicator for every institution and region level."""
+    from hqd.engines.run import EngineUnavailable, compute_on_spark, parse_conf, write_values_parquet
     from hqd.indicators.compute import compute_period
-    from hqd.indicators.periods import PeriodError
+    from hqd.indicators.periods import PeriodError, parse
 
+    if engine not in {"duckdb", "spark"}:
+        raise fail(f"--engine 须为 duckdb 或 spark：{engine} / --engine must be duckdb or spark: {engine}")
+    if engine == "spark" and source is None:
+        raise fail(
+            "--engine spark 需要 --source DIR（hqd export parquet 的输出）/ --engine spark needs --source DIR"
+        )
     con = _open()
     try:
-        result = compute_period(con, period, only=indicator or None)
-    except PeriodError as exc:
+        if engine == "spark":
+            parse(period)  # a bad period is refused before Spark starts
+            result = compute_on_spark(
+                con, [period], source, master, parse_conf(conf or []), indicator or None
+            )[0]
+        else:
+            result = compute_period(con, period, only=indicator or None)
+        if out is not None:
+            write_values_parquet(con, result, out)
+    except (PeriodError, EngineUnavailable) as exc:
         raise fail(str(exc)) from None
     finally:
         con.close()
     weights = result.notes.get("drg_weights", {})
     console.print(
-        f"已计算 {result.period}：{result.stored:,} 个指标值（运行号 {result.run_id}）/ computed {result.period}: "
-        f"{result.stored:,} values (run {result.run_id}); DRG weights: {weights or 'no DRG cases'}"
+        f"已计算 {result.period}：{result.stored:,} 个指标值（运行号 {result.run_id}，{engine}）/ computed {result.period}: "
+        f"{result.stored:,} values (run {result.run_id}, {engine}); DRG weights: {weights or 'no DRG cases'}"
+    )
+
+
+export_app = typer.Typer(help="导出 / export", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("parquet")
+def export_parquet_cmd(
+    out: Annotated[Path, typer.Option(help="输出目录 / output directory")],
+) -> None:
+    """导出 Parquet（按年份、区划分区）/ Export the canonical tables as Parquet partitioned by year and region."""
+    from hqd.warehouse.parquet import export_parquet
+
+    con = _open()
+    try:
+        result = export_parquet(con, out)
+    finally:
+        con.close()
+    rows = sum(result.tables.values())
+    console.print(
+        f"已导出 {len(result.tables)} 张表、{rows:,} 行到 {out} / wrote {len(result.tables)} tables, {rows:,} rows to {out}"
     )
 
 

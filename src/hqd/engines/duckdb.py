@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import sqlglot
+
+from hqd.warehouse.bulk import insert_rows
 
 
 class DuckDBEngine:
@@ -26,6 +29,11 @@ class DuckDBEngine:
 
     def temp_view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {self.compile(sql)}")
+
+    def temp_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
+        """A temporary table of rows made in Python (catalog metadata): columns are (name, SQL type)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
+        insert_rows(self.con, name, [c for c, _ in columns], rows)
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         return self.con.execute(self.compile(sql), params or []).fetchall()

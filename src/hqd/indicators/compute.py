@@ -13,6 +13,7 @@ from datetime import datetime
 import duckdb
 
 from hqd.catalog import catalog_version
+from hqd.engines import Engine
 from hqd.engines.duckdb import DuckDBEngine
 from hqd.indicators.catalog import Indicator, indicator, indicators
 from hqd.indicators.periods import parse
@@ -71,10 +72,14 @@ def _organisations(comp: Computation, ind: Indicator) -> list[tuple[str, str]]:
 
 
 def compute_period(
-    con: duckdb.DuckDBPyConnection, period_text: str, only: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    period_text: str,
+    only: list[str] | None = None,
+    engine: Engine | None = None,
 ) -> RunResult:
+    """Compute on `engine` (default: DuckDB on the warehouse itself) and store into the warehouse `con`."""
     period = parse(period_text)
-    engine = DuckDBEngine(con)
+    engine = engine or DuckDBEngine(con)
     selected = [i for i in indicators() if only is None or i.id in only]
     growth = [i for i in selected if i.growth_of]
     ratios = [i for i in selected if i.ratio_of]

@@ -13,12 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from hqd.engines.duckdb import DuckDBEngine
+from hqd.engines import Engine
 from hqd.indicators import prepare
 from hqd.indicators.catalog import Indicator, Part
 from hqd.indicators.periods import Period
 from hqd.ingest.elements import elements
-from hqd.warehouse.bulk import insert_rows
 
 LEVELS = ("county", "city", "province")
 Key = tuple[str, str]  # (org_code, org_level)
@@ -97,7 +96,7 @@ ROW_POPULATIONS = {
 class Computation:
     """One compute of one period: prepared tables, then every indicator's values for every organisation."""
 
-    def __init__(self, engine: DuckDBEngine, period: Period) -> None:
+    def __init__(self, engine: Engine, period: Period) -> None:
         self.engine = engine
         self.period = period
         self.values: dict[str, dict[Key, Value]] = defaultdict(dict)
@@ -108,10 +107,8 @@ class Computation:
     # -- preparation -----------------------------------------------------------------------------------
     def prepare(self) -> None:
         e = self.engine
-        e.con.execute(
-            "CREATE OR REPLACE TEMP TABLE element_meta (code VARCHAR, aggregation VARCHAR, unit VARCHAR)"
-        )
-        insert_rows(e.con, "element_meta", ("code", "aggregation", "unit"), prepare.element_meta_rows())
+        e.temp_rows("element_meta", (("code", "VARCHAR"), ("aggregation", "VARCHAR"), ("unit", "VARCHAR")),
+                    prepare.element_meta_rows())  # fmt: skip
         e.temp_table("org_levels", prepare.org_levels_sql())
         e.temp_table("org_groups", prepare.org_groups_sql(self.period))
         self.groups_of: dict[str, list[Key]] = defaultdict(list)
@@ -137,9 +134,11 @@ class Computation:
                                                      end=prepare.ts(self.period.end)))  # fmt: skip
         e.temp_view("centre_case_facts", prepare.facts_sql("centre_cases", start=prepare.ts(self.period.start),
                                                            end=prepare.ts(self.period.end)))  # fmt: skip
-        sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL"))
+        sources = dict(e.rows("SELECT weight_source, sum(cases) FROM drg_reference GROUP BY ALL ORDER BY 1"))
         self.notes["drg_weights"] = sources
-        self.notes["drg_risk"] = dict(e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL"))
+        self.notes["drg_risk"] = dict(
+            e.rows("SELECT risk_source, count(*) FROM drg_reference GROUP BY ALL ORDER BY 1")
+        )
         self.loaded = {
             "codes-icd9cm3": e.rows("SELECT count(*) FROM codes_icd9cm3")[0][0] > 0,
             "codes-drg": e.rows("SELECT count(*) FROM codes_drg")[0][0] > 0,
