@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from python_calamine import CalamineWorkbook
-from tests.conftest import run_hqd
+from tests.conftest import Warehouse, run_hqd
 from tests.programmes import county_data as d
 
 
+@pytest.fixture(scope="module")
+def computed_file(tmp_path_factory) -> Path:
+    """The county data loaded and 2025 computed once for the module (as a user would, through the CLI)."""
+    root = tmp_path_factory.mktemp("programme_cli")
+    db = root / "hqd.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HQD_DB", str(db))
+        mp.delenv("HQD_SECRET", raising=False)
+        w = Warehouse(root)
+        d.load(w)
+        w.con.close()
+        run_hqd(db, "compute", "--period", "2025", check=True)
+    return db
+
+
 @pytest.fixture
-def loaded(wh, warehouse_env):
-    d.load(wh)
-    wh.con.close()
-    run_hqd(warehouse_env, "compute", "--period", "2025", check=True)
+def loaded(computed_file: Path, warehouse_env: Path) -> Path:
+    """A private copy for one test (some tests load more files)."""
+    shutil.copy(computed_file, warehouse_env)
+    shutil.copy(computed_file.with_name(computed_file.name + ".secret"),
+                warehouse_env.with_name(warehouse_env.name + ".secret"))  # fmt: skip
     return warehouse_env
 
 
