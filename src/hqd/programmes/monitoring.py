@@ -3,6 +3,7 @@ with its stored value, its threshold (local or national) and a status, and the v
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -10,7 +11,10 @@ import duckdb
 from hqd.catalog import CatalogError, load_yaml
 from hqd.indicators.catalog import indicator
 from hqd.indicators.periods import Period
+from hqd.programmes.pages import Stored, require_computed, stored_values
 from hqd.programmes.thresholds import judge, threshold
+
+NOT_HERE = Stored(None, None, None, None, "missing", "该层级不计算 / not computed at this level")
 
 HEADER = ("单位代码 unit", "单位 name", "指标集 set", "维度 dimension", "编号 id", "指标 indicator", "值 value",
           "单位 unit", "分子 numerator", "分母 denominator", "阈值 threshold", "阈值依据 threshold source",
@@ -49,47 +53,34 @@ def spec(page: str) -> dict:
     return raw[page]
 
 
-def stored(con: duckdb.DuckDBPyConnection, org: str, level: str, period: Period) -> dict[str, tuple]:
-    rows = con.execute(
-        "SELECT indicator_id, numerator, denominator, value, value_text, status, reason FROM indicator_values "
-        "WHERE org_code = ? AND org_level = ? AND period = ?",
-        [org, level, period.text],
-    ).fetchall()
-    return {r[0]: r[1:] for r in rows}
-
-
-def require_computed(con: duckdb.DuckDBPyConnection, period: Period, ids: list[str]) -> None:
-    n = con.execute(
-        f"SELECT count(*) FROM indicator_values WHERE period = ? AND indicator_id IN ({', '.join('?' * len(ids))})",
-        [period.text, *ids],
-    ).fetchone()[0]
-    if not n:
-        raise LookupError(f"{period.text} 尚未计算这些指标，请先运行 hqd compute --period {period.text} / "
-                          f"nothing computed for {period.text}; run hqd compute --period {period.text} first")  # fmt: skip
+def page_values(
+    con: duckdb.DuckDBPyConnection, period: Period, ids: Sequence[str]
+) -> dict[tuple[str, str, str], Stored]:
+    """Every stored value of a page's indicators for the period, read once for all its units; a period
+    `hqd compute` has not run for is refused."""
+    values = stored_values(con, list(dict.fromkeys(ids)), period.text)
+    require_computed(values, period.text, "")
+    return values
 
 
 def indicator_rows(
-    con: duckdb.DuckDBPyConnection, unit: tuple[str, str, str], period: Period, ids: list[str],
-    thresholds: dict, subjects: list[str], set_name: str, dimension: str, within: list[tuple[str, str]] = (),
+    con: duckdb.DuckDBPyConnection, values: dict[tuple[str, str, str], Stored], unit: tuple[str, str, str],
+    period: Period, ids: list[str], thresholds: dict, subjects: list[str], set_name: str, dimension: str,
+    within: Sequence[tuple[str, str]] = (),
 ) -> list[Row]:  # fmt: skip
-    """One row per indicator for the unit; `within` names sub-units (a county's communities) whose values of
-    the same indicator are shown beside it."""
+    """One row per indicator for the unit (values from `page_values`); `within` names sub-units (a county's
+    communities) whose values of the same indicator are shown beside it."""
     code, level, name = unit
-    values = stored(con, code, level, period)
-    inner = [(sub, stored(con, sub, sub_level, period)) for sub, sub_level in within]
     out = []
     for ident in ids:
         ind = indicator(ident)
-        num, den, value, text, status, reason = values.get(
-            ident, (None,) * 5 + ("该层级不计算 / not computed at this level",)
-        )
+        v = values.get((ident, code, level), NOT_HERE)
         limit = threshold(con, ind, subjects, period.year, thresholds.get(ident))
-        verdict = judge(value if status == "ok" else None, limit)
+        verdict = judge(v.value if v.status == "ok" else None, limit)
         verification = f"{ind.tag}；阈值 {limit.verification}" if limit else ind.tag
-        out.append(Row(code, name, set_name, dimension, ident, ind.name_zh, value if value is not None else text,
-                       ind.unit, num, den, limit.text if limit else "", limit.source if limit else "", verdict,
-                       verification,
-                       reason or "",
-                       "；".join(f"{sub}: {v[ident][2]:,.2f}" for sub, v in inner
-                                if ident in v and v[ident][2] is not None)))  # fmt: skip
+        beside = [(sub, values.get((ident, sub, sub_level))) for sub, sub_level in within]
+        out.append(Row(code, name, set_name, dimension, ident, ind.name_zh, v.value if v.value is not None else v.text,
+                       ind.unit, v.numerator, v.denominator, limit.text if limit else "",
+                       limit.source if limit else "", verdict, verification, v.reason or "",
+                       "；".join(f"{sub}: {s.value:,.2f}" for sub, s in beside if s is not None and s.value is not None)))  # fmt: skip
     return out

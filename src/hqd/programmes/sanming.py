@@ -14,7 +14,8 @@ from rich.table import Table
 from hqd.indicators.catalog import indicator
 from hqd.indicators.periods import parse
 from hqd.programmes.commands import programme_app
-from hqd.programmes.monitoring import require_computed, spec
+from hqd.programmes.monitoring import spec
+from hqd.programmes.pages import require_computed
 from hqd.scoring.commands import check_out, console, warehouse
 from hqd.tabular import write_sheets
 
@@ -48,8 +49,8 @@ def sanming_cmd(
     with warehouse() as con:
         p = parse(period)
         ids = spec("sanming")["indicators"]
-        require_computed(con, p, ids)
         header, body = matrix(con, p.text, ids)
+        require_computed(body, p.text, "三明医改 Sanming ")
         regions = [r for r in body if r[2] != "institution"]
         table = Table("指标 indicator", *(f"{r[1]}\n{r[0]}" for r in regions),
                       title=f"三明医改监测 Sanming metrics {p.text}（各医院见 --out / hospitals in the --out file）",
