@@ -29,10 +29,10 @@ demo: setup
 	$(BIN)/hqd demo
 
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 test-fast: setup
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -n 2 --dist loadgroup -m "not slow"
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

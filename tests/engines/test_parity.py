@@ -25,7 +25,7 @@ from hqd.indicators.catalog import indicators
 from hqd.indicators.compute import compute_period
 from hqd.warehouse.parquet import export_parquet
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]  # one worker holds the Spark session
 
 COLUMNS = "numerator, denominator, value, value_text, unit, status, reason, note"
 REL = 1e-9

@@ -14,7 +14,7 @@ from hqd.engines.duckdb import DuckDBEngine
 from hqd.engines.spark import SparkEngine
 from hqd.warehouse.parquet import export_parquet
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]  # one worker holds the Spark session
 
 # (n, a, b, v, p)
 ROWS = [
