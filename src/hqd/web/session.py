@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from hqd.config import AuthSettings
 from hqd.web.db import Db
@@ -168,8 +169,12 @@ async def csrf_protect(request: Request) -> None:
     if request.url.path in NO_TOKEN:
         return
     db: Db = request.app.state.db
-    with db.cursor() as con:
-        session = find_session(db, con, request.cookies.get(SESSION_COOKIE))
+
+    def lookup() -> Session | None:
+        with db.cursor() as con:
+            return find_session(db, con, request.cookies.get(SESSION_COOKIE))
+
+    session = await run_in_threadpool(lookup)  # DuckDB calls block: keep them off the event loop
     if session is None:
         return  # the route's context answers 401
     sent = request.headers.get(CSRF_HEADER)
