@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE.parent / "indicators"))
 from bench_indicators import build  # noqa: E402
 from machine import describe  # noqa: E402
 
-PASSWORD = "bench-password-1"
+PASSWORD = "Ping-Ce#2025-load"  # follows the password policy (10+ characters, 3 classes, no user name)
 
 
 def prepare(db: Path, year: str) -> None:

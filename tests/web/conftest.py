@@ -55,9 +55,19 @@ def app(site):
     return create_app()
 
 
+def log_in(c: TestClient, user: str, password: str = PASSWORD) -> str:
+    """Log the client in through the API and have it send the session's CSRF token; the token."""
+    r = c.post("/api/login", json={"username": user, "password": password})
+    assert r.status_code == 200, r.text
+    token = r.json()["data"]["csrf_token"]
+    c.headers["X-CSRF-Token"] = token
+    return token
+
+
 @pytest.fixture
 def client_for(app) -> Iterator[Callable[[str | None], TestClient]]:
-    """A client logged in as the named user (None: not logged in); each has its own cookie jar."""
+    """A client logged in as the named user (None: not logged in); each has its own cookie jar and sends its
+    session's CSRF token (X-CSRF-Token) with every request, as the pages' forms and scripts do."""
     made: list[TestClient] = []
 
     def make(user: str | None) -> TestClient:
@@ -65,8 +75,7 @@ def client_for(app) -> Iterator[Callable[[str | None], TestClient]]:
         c.__enter__()
         made.append(c)
         if user is not None:
-            r = c.post("/api/login", json={"username": user, "password": PASSWORD})
-            assert r.status_code == 200, r.text
+            log_in(c, user)
         return c
 
     yield make

@@ -41,6 +41,10 @@ PATHS = {
     "/api/reports/region/{region}": "/api/reports/region/990100",
     "/api/audit": "/api/audit",
     "/api/users": "/api/users",
+    "/api/password": "/api/password",
+    "/api/users/{name}/reset-password": "/api/users/hosp/reset-password",
+    "/api/users/{name}/role": "/api/users/hosp/role",
+    "/api/users/{name}/{action}": "/api/users/hosp/unlock",
 }
 OPEN = {"/api/health", "/api/login"}
 
@@ -62,20 +66,23 @@ def test_every_route_refuses_without_a_session_in_the_error_envelope(app, client
         assert r.json() == {"ok": False, "error_zh": "请先登录", "error_en": "log in first"}
 
 
-def test_login_sets_a_signed_http_only_cookie_and_wrong_passwords_are_refused(client_for, site):
+def test_login_sets_a_session_cookie_and_wrong_passwords_are_refused(client_for, site):
     c = client_for(None)
     bad = c.post("/api/login", json={"username": "city", "password": "wrong-password"})
     assert bad.status_code == 401 and bad.json()["error_en"] == "wrong user name or password"
     assert c.post("/api/login", json={"username": "nobody", "password": PASSWORD}).status_code == 401
     good = c.post("/api/login", json={"username": "city", "password": PASSWORD})
-    assert good.status_code == 200 and good.json() == {"ok": True, "data": {"user": "city", "role": "analyst",
-                                                                            "scope": "990100"}}  # fmt: skip
+    data = good.json()["data"]
+    assert good.status_code == 200 and data == {"user": "city", "role": "analyst", "scope": "990100",
+                                                "csrf_token": data["csrf_token"]}  # fmt: skip
+    assert len(data["csrf_token"]) >= 40
+    c.headers["X-CSRF-Token"] = data["csrf_token"]
     cookie = good.headers["set-cookie"].lower()
     assert "hqd_session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
     assert c.get("/api/me").json()["data"]["user"] == "city"
     assert c.post("/api/logout").status_code == 200
     assert c.get("/api/me").status_code == 401
-    actions = [(u, a) for u, a in site.rows("SELECT user_name, action FROM audit_log ORDER BY audit_id")]
+    actions = site.rows("SELECT user_name, action FROM audit_log WHERE action LIKE 'log%' ORDER BY audit_id")
     assert actions == [(None, "login_failed"), (None, "login_failed"), ("city", "login"), ("city", "logout")]
 
 

@@ -148,3 +148,29 @@ def test_a_signal_is_verified_from_its_page(browser, server):
     page.click("#do-verify")
     page.wait_for_load_state()
     assert page.inner_text("#status") == "已核实"
+
+
+def test_the_main_pages_run_under_the_content_security_policy_without_a_violation(browser, server):
+    page = _login(browser, server, "admin")
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    paths = ["/overview/990100", f"/org/{HOSP}?period=2024", "/explorer", "/targets", "/programmes",
+             "/programmes/gk3", "/counties", "/ews?status=all", "/imports", "/users", "/password",
+             f"/records/gk3.04?org={HOSP}&period=2024"]  # fmt: skip
+    for path in paths:
+        response = page.goto(server + path)
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__csp") == [], path
+    page.goto(server + "/ews?status=all")
+    page.click("#signals a")
+    page.wait_for_load_state("load")
+    assert page.locator("#series canvas").count() == 1  # the nonce'd inline chart script ran
+    assert page.evaluate("window.__csp") == []
+    assert not [m for m in console if "Content Security Policy" in m or "Content-Security-Policy" in m], (
+        console
+    )

@@ -31,16 +31,16 @@ def test_users_cli_adds_lists_and_disables(seeded):
     db = seeded.cfg.db_path
     assert (
         run_hqd(
-            db, "users", "add", "wang", "--role", "hospital", "--scope", HOSP, "--password", "pw-12345678"
+            db, "users", "add", "wang", "--role", "hospital", "--scope", HOSP, "--password", "Pw-12345678"
         ).returncode
         == 0
     )
     listed = run_hqd(db, "users", "list", check=True).stdout
     assert "wang" in listed and HOSP in listed
-    again = run_hqd(db, "users", "add", "wang", "--role", "admin", "--password", "pw-12345678")
+    again = run_hqd(db, "users", "add", "wang", "--role", "admin", "--password", "Pw-12345678")
     assert again.returncode == 1 and "user wang already exists" in again.stderr
-    short = run_hqd(db, "users", "add", "zhao", "--role", "admin", "--password", "short")
-    assert short.returncode == 1 and "at least 8 characters" in short.stderr
+    short = run_hqd(db, "users", "add", "zhao", "--role", "admin", "--password", "Short-1")
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
     assert run_hqd(db, "users", "disable", "wang").returncode == 0
     assert "是 yes" in run_hqd(db, "users", "list", check=True).stdout
     assert run_hqd(db, "users", "disable", "nobody").returncode == 1

@@ -24,10 +24,33 @@ from hqd.web import records as record_files
 from hqd.web.orgs import default_period, periods, visible_institutions, visible_regions
 from hqd.web.records import records
 from hqd.web.scope import Forbidden, NotFound
-from hqd.web.session import Ctx, client_of, context
-from hqd.web.users import ROLES, audit, audit_entries, authenticate, list_users
+from hqd.web.session import (
+    SESSION_COOKIE,
+    Ctx,
+    clear_session_cookie,
+    client_of,
+    context,
+    csrf_protect,
+    end_session,
+    set_session_cookie,
+    start_session,
+)
+from hqd.web.users import (
+    ROLES,
+    UserError,
+    audit,
+    audit_entries,
+    change_password,
+    disable_user,
+    enable_user,
+    list_users,
+    reset_password,
+    set_role,
+    unlock_user,
+)
 
-router = APIRouter(prefix="/api")
+# csrf_protect runs before every route: state-changing requests need this origin and the session's token
+router = APIRouter(prefix="/api", dependencies=[Depends(csrf_protect)])
 Context = Annotated[Ctx, Depends(context)]
 PeriodQ = Annotated[str | None, Query(max_length=10, description="统计期 period: 2025, 2025Q1, 2025-03")]
 IdPath = Annotated[int, PathParam(ge=0, le=2**31 - 1)]
@@ -67,6 +90,37 @@ def period_or_default(ctx: Ctx, period: str | None) -> str:
 class Login(BaseModel):
     username: str
     password: str
+    totp: str | None = None  # the one-time code, for a user enrolled in TOTP
+
+
+def log_in(request: Request, username: str, password: str, code: str | None):
+    """Check a login (throttling, lockout, TOTP) and, on success, replace any session of this browser by a
+    new one: (attempt, session id or None, session or None)."""
+    from hqd.web.login import attempt
+
+    db = request.app.state.db
+    with db.cursor() as con, db.write_lock:
+        a = attempt(con, username, password, code, client_of(request), db.cfg.auth, db.secret)
+        if a.user is None:
+            return a, None, None
+        end_session(con, request.cookies.get(SESSION_COOKIE))
+        session_id, session = start_session(con, a.user.name, client_of(request))
+        audit(con, a.user.name, "login", {"username": username[:100]}, client_of(request))
+    return a, session_id, session
+
+
+def log_out(ctx: Ctx, request: Request) -> None:
+    """Logout ends every session of the user, on every device."""
+    from hqd.web.users import end_sessions
+
+    with ctx.db.write_lock:
+        end_sessions(ctx.con, ctx.scope.user.name)
+    ctx.audit(request, "logout", {})
+
+
+def _user_error(exc: UserError, status: int = 400) -> JSONResponse:
+    zh, _, en = str(exc).partition(" / ")
+    return JSONResponse({"ok": False, "error_zh": zh, "error_en": en or zh}, status_code=status)
 
 
 @router.get("/health", summary="服务状态 / liveness")
@@ -76,32 +130,106 @@ def health() -> JSONResponse:
 
 @router.post("/login", summary="登录 / log in")
 def login(body: Login, request: Request) -> JSONResponse:
-    db = request.app.state.db
-    with db.cursor() as con:
-        user = authenticate(con, body.username, body.password)
-        with db.write_lock:
-            audit(con, user.name if user else None, "login" if user else "login_failed",
-                  {"username": body.username[:100]}, client_of(request))  # fmt: skip
-    if user is None:
-        return JSONResponse({"ok": False, "error_zh": "用户名或密码错误", "error_en": "wrong user name or password"},
-                            status_code=401)  # fmt: skip
-    request.session.clear()
-    request.session["user"] = user.name
-    return ok({"user": user.name, "role": user.role, "scope": user.scope_code})
+    a, session_id, session = log_in(request, body.username, body.password, body.totp)
+    if a.user is None or session_id is None or session is None:
+        body_ = {"ok": False, "error_zh": a.zh, "error_en": a.en}
+        if a.needs_code:
+            body_["needs_totp"] = True
+        return JSONResponse(body_, status_code=a.status)
+    u = a.user
+    response = ok({"user": u.name, "role": u.role, "scope": u.scope_code, "csrf_token": session.csrf_token})
+    set_session_cookie(request, response, session_id)
+    return response
 
 
-@router.post("/logout", summary="退出 / log out")
+@router.post("/logout", summary="退出 / log out (every session of the user)")
 def logout(ctx: Context, request: Request) -> JSONResponse:
-    ctx.audit(request, "logout", {})
-    request.session.clear()
-    return ok({"logged_out": True})
+    log_out(ctx, request)
+    response = ok({"logged_out": True})
+    clear_session_cookie(request, response)
+    return response
+
+
+class PasswordChange(BaseModel):
+    current: str
+    new: str
+
+
+@router.post("/password", summary="修改本人密码 / change your own password (ends your other sessions)")
+def password(ctx: Context, request: Request, body: PasswordChange) -> JSONResponse:
+    with ctx.db.write_lock:
+        try:
+            change_password(ctx.con, ctx.scope.user.name, body.current, body.new,
+                            keep_session=ctx.session.session_hash if ctx.session else None,
+                            client=client_of(request))  # fmt: skip
+        except UserError as exc:
+            return _user_error(exc)
+    return ok({"changed": True})
+
+
+class PasswordReset(BaseModel):
+    password: str
+
+
+class RoleChange(BaseModel):
+    role: Literal["admin", "analyst", "hospital"]
+    scope: str | None = None
+
+
+UserAction = Literal["disable", "enable", "unlock"]
+
+
+def admin_user_action(ctx: Ctx, request: Request, name: str, action: str, **kw: Any) -> None:
+    """One admin action on a user (audited by hqd.web.users); UserError for a refusal."""
+    ctx.scope.require("admin")
+    by, client = ctx.scope.user.name, client_of(request)
+    with ctx.db.write_lock:
+        if action == "disable":
+            if name == by:
+                raise UserError("不能停用自己 / you cannot disable yourself")
+            disable_user(ctx.con, name, by=by, client=client)
+        elif action == "enable":
+            enable_user(ctx.con, name, by=by, client=client)
+        elif action == "unlock":
+            unlock_user(ctx.con, name, by=by, client=client)
+        elif action == "reset-password":
+            reset_password(ctx.con, name, kw["password"], by=by, client=client)
+        elif action == "role":
+            set_role(ctx.con, name, kw["role"], kw.get("scope"), by=by, client=client)
+
+
+@router.post("/users/{name}/reset-password", summary="重置密码 / reset a user's password (admin)")
+def user_reset(ctx: Context, request: Request, name: str, body: PasswordReset) -> JSONResponse:
+    try:
+        admin_user_action(ctx, request, name, "reset-password", password=body.password)
+    except UserError as exc:
+        return _user_error(exc)
+    return ok({"user": name, "reset": True})
+
+
+@router.post("/users/{name}/role", summary="修改角色与范围 / change a user's role and scope (admin)")
+def user_role(ctx: Context, request: Request, name: str, body: RoleChange) -> JSONResponse:
+    try:
+        admin_user_action(ctx, request, name, "role", role=body.role, scope=body.scope)
+    except UserError as exc:
+        return _user_error(exc)
+    return ok({"user": name, "role": body.role, "scope": body.scope if body.role != "admin" else None})
+
+
+@router.post("/users/{name}/{action}", summary="停用、启用、解锁 / disable, enable or unlock a user (admin)")
+def user_action(ctx: Context, request: Request, name: str, action: UserAction) -> JSONResponse:
+    try:
+        admin_user_action(ctx, request, name, action)
+    except UserError as exc:
+        return _user_error(exc)
+    return ok({"user": name, "action": action})
 
 
 @router.get("/me", summary="当前用户 / who am I")
 def me(ctx: Context) -> JSONResponse:
     u = ctx.scope.user
     return ok({"user": u.name, "display_name": u.display_name, "role": u.role, "role_label": ROLES[u.role],
-               "scope": u.scope_code})  # fmt: skip
+               "scope": u.scope_code, "csrf_token": ctx.csrf_token})  # fmt: skip
 
 
 @router.get("/orgs", summary="可见的机构与区划 / organisations in scope")

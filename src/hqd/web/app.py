@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -16,15 +17,57 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hqd.config import Settings, settings
 from hqd.web.db import Db
 from hqd.web.scope import Forbidden, NotFound
-from hqd.web.session import SESSION_COOKIE, SESSION_HOURS, Unauthenticated, session_key
+from hqd.web.session import Unauthenticated
 
 log = logging.getLogger("hqd.web")
 STATIC = Path(__file__).parent / "static"
+# scripts only from the server and the inline blocks carrying this response's nonce; styles may be inline
+# (the templates and ECharts set style attributes), nothing may frame the pages
+CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Every response gets the CSP (with a fresh nonce, offered to the templates as request.state.csp_nonce),
+    nosniff, DENY framing and a same-origin referrer policy; every response but the static files also gets
+    `Cache-Control: no-store`, so no page or export with patient-level or quarantined rows is cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        static = scope["path"].startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control" or static
+                ]
+                headers += [
+                    (b"content-security-policy", CSP.format(nonce=nonce).encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                ]
+                if not static:
+                    headers += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _wants_json(request: Request) -> bool:
@@ -60,14 +103,8 @@ def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None
     app.state.db = db
     if secure_cookie is None:
         secure_cookie = os.environ.get("HQD_COOKIE_SECURE", "") == "1"
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_key(db.secret),
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_HOURS * 3600,
-        same_site="strict",
-        https_only=secure_cookie,
-    )
+    app.state.secure_cookie = secure_cookie
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(Unauthenticated)
     async def _unauth(request: Request, exc: Unauthenticated) -> Response:

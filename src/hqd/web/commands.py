@@ -1,4 +1,5 @@
-"""`hqd serve`, `hqd users add|list|disable` and `hqd report`: parse, call, print."""
+"""`hqd serve`, `hqd users add|list|disable|enable|unlock|reset-password|role|scope|totp` and `hqd report`:
+parse, call, print. Every users command is an admin action on the warehouse and is audited (as user "cli")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from rich.table import Table
 from hqd.terminal import console, err
 
 users_app = typer.Typer(help="看板用户 / dashboard users", no_args_is_help=True)
+CLI = "cli"  # the audit log's user of the command line's admin actions
+Name = Annotated[str, typer.Argument(help="用户名 / user name")]
 
 
 def fail(message: str) -> typer.Exit:
@@ -71,7 +74,7 @@ def users_add(
         password = typer.prompt("密码 password", hide_input=True, confirmation_prompt=True)
     con = _open()
     try:
-        u = add_user(con, name, role, scope, password, display_name)
+        u = add_user(con, name, role, scope, password, display_name, by=CLI)
     except UserError as exc:
         raise fail(str(exc)) from None
     finally:
@@ -87,26 +90,119 @@ def users_list() -> None:
     con = _open()
     rows = list_users(con)
     con.close()
-    table = Table("用户 user", "显示名 name", "角色 role", "范围 scope", "停用 disabled", "创建 created")
+    table = Table("用户 user", "显示名 name", "角色 role", "范围 scope", "停用 disabled", "锁定 locked", "TOTP",
+                  "创建 created")  # fmt: skip
     for r in rows:
         table.add_row(r["user_name"], r["display_name"] or "", r["role"], r["scope_code"] or "",
-                      "是 yes" if r["disabled"] else "", f"{r['created_at']:%Y-%m-%d %H:%M}")  # fmt: skip
+                      "是 yes" if r["disabled"] else "", "是 yes" if r["locked"] else "",
+                      "是 yes" if r["totp"] else "", f"{r['created_at']:%Y-%m-%d %H:%M}")  # fmt: skip
     console.print(table)
 
 
-@users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
-    """停用用户（其会话立即失效）/ Disable a user; their sessions stop working at once."""
-    from hqd.web.users import UserError, disable_user
+def _change(done: str, call) -> None:
+    """Run one users change on the warehouse; a refusal is one sentence and exit status 1."""
+    from hqd.web.users import UserError
 
     con = _open()
     try:
-        disable_user(con, name)
+        call(con)
     except UserError as exc:
         raise fail(str(exc)) from None
     finally:
         con.close()
-    console.print(f"已停用 disabled {name}")
+    console.print(done)
+
+
+@users_app.command("disable")
+def users_disable(name: Name) -> None:
+    """停用用户（其会话立即失效）/ Disable a user; their sessions end at once."""
+    from hqd.web.users import disable_user
+
+    _change(f"已停用 disabled {name}", lambda con: disable_user(con, name, by=CLI))
+
+
+@users_app.command("enable")
+def users_enable(name: Name) -> None:
+    """启用用户 / Enable a disabled user."""
+    from hqd.web.users import enable_user
+
+    _change(f"已启用 enabled {name}", lambda con: enable_user(con, name, by=CLI))
+
+
+@users_app.command("unlock")
+def users_unlock(name: Name) -> None:
+    """解除登录锁定 / Lift the lock that repeated failed logins put on an account."""
+    from hqd.web.users import unlock_user
+
+    _change(f"已解锁 unlocked {name}", lambda con: unlock_user(con, name, by=CLI))
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    name: Name,
+    password: Annotated[
+        str | None, typer.Option(help="新密码；省略时交互输入 / new password; prompted when left out")
+    ] = None,
+) -> None:
+    """重置密码（其会话全部结束）/ Set a new password for a user; all their sessions end."""
+    from hqd.web.users import reset_password
+
+    if password is None:
+        password = typer.prompt("新密码 new password", hide_input=True, confirmation_prompt=True)
+    _change(f"已重置密码 password reset for {name}", lambda con: reset_password(con, name, password, by=CLI))
+
+
+@users_app.command("role")
+def users_role(
+    name: Name,
+    role: Annotated[str, typer.Argument(help="admin | analyst | hospital")],
+    scope: Annotated[
+        str | None, typer.Option(help="区划代码（analyst）或机构代码（hospital）/ region or institution code")
+    ] = None,
+) -> None:
+    """修改角色（及范围；其会话全部结束）/ Change a user's role (and scope); all their sessions end."""
+    from hqd.web.users import set_role
+
+    _change(f"已修改 changed {name}: {role}{' ' + scope if scope else ''}",
+            lambda con: set_role(con, name, role, scope, by=CLI))  # fmt: skip
+
+
+@users_app.command("scope")
+def users_scope(
+    name: Name, scope: Annotated[str, typer.Argument(help="区划或机构代码 / region or institution code")]
+) -> None:
+    """修改范围（角色不变；其会话全部结束）/ Change a user's scope, keeping the role; all their sessions end."""
+    from hqd.web.users import UserError, set_role
+
+    def call(con) -> None:
+        row = con.execute("SELECT role FROM users WHERE user_name = ?", [name]).fetchone()
+        if row is None:
+            raise UserError(f"用户 {name} 不存在 / there is no user {name}")
+        set_role(con, name, row[0], scope, by=CLI)
+
+    _change(f"已修改范围 scope of {name}: {scope}", call)
+
+
+@users_app.command("totp")
+def users_totp(name: Name) -> None:
+    """登记动态口令（双因素）；密钥只显示这一次 / Enrol a user in TOTP; the secret is shown this once only."""
+    from hqd.warehouse.secret import load_secret
+    from hqd.web.users import enrol_totp
+
+    shown: list[tuple[str, str]] = []
+
+    def call(con) -> None:
+        from hqd.config import settings
+
+        shown.append(enrol_totp(con, name, load_secret(settings().secret_path), by=CLI))
+
+    _change(f"已登记动态口令 TOTP enrolled for {name}", call)
+    secret, uri = shown[0]
+    console.print(f"密钥 secret: {secret}", markup=False, highlight=False)
+    console.print(f"otpauth URI: {uri}", markup=False, highlight=False)
+    console.print(
+        "请立即录入验证器应用；此密钥不会再显示 / add it to the authenticator app now; it is not shown again"
+    )
 
 
 def report(

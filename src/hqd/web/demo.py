@@ -10,11 +10,12 @@ from rich.console import Console
 
 DEMO_REGION = "990100"  # 示例市
 # (user, password, role, scope): invented logins for the demo warehouse only, printed by `make demo`
+# (they follow the password policy: 10+ characters, three character classes, not containing the user name)
 DEMO_USERS = [
-    ("admin", "hqd-admin-2025", "admin", None),
-    ("analyst", "hqd-analyst-2025", "analyst", DEMO_REGION),
+    ("admin", "Demo-Guanli-2025", "admin", None),
+    ("analyst", "Demo-Fenxi-2025", "analyst", DEMO_REGION),
 ]
-HOSPITAL_USER = ("hospital", "hqd-hospital-2025", "hospital")
+HOSPITAL_USER = ("hospital", "Demo-Yiyuan-2025", "hospital")
 
 
 def finish_demo(

@@ -14,14 +14,24 @@ from fastapi.templating import Jinja2Templates
 
 from hqd.indicators.catalog import indicators
 from hqd.web import board, counties, imports, scorecard, signals
-from hqd.web.api import period_or_default
+from hqd.web.api import admin_user_action, log_in, log_out, period_or_default
 from hqd.web.orgs import periods, visible_institutions, visible_regions
 from hqd.web.records import records
 from hqd.web.scope import Forbidden
-from hqd.web.session import Ctx, client_of, context, lang_of
-from hqd.web.users import ROLES, audit, authenticate
+from hqd.web.session import (
+    LANG_COOKIE,
+    Ctx,
+    clear_session_cookie,
+    client_of,
+    context,
+    csrf_protect,
+    lang_of,
+    set_session_cookie,
+)
+from hqd.web.users import ROLES, UserError, change_password, list_users
 
-router = APIRouter(include_in_schema=False)
+# csrf_protect runs before every route: state-changing requests need this origin and the session's token
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.policies["json.dumps_kwargs"] = {"default": str, "ensure_ascii": False}
 Context = Annotated[Ctx, Depends(context)]
@@ -57,7 +67,8 @@ def render(
     return templates.TemplateResponse(
         request, template,
         {"t": t, "lang": lang, "fmt": fmt, "label": label, "ctx": ctx, "user": ctx.scope.user if ctx else None,
-         "roles": ROLES, "path": request.url.path, "quote": quote, **data},
+         "roles": ROLES, "path": request.url.path, "quote": quote,
+         "csp_nonce": getattr(request.state, "csp_nonce", ""), "csrf_token": ctx.csrf_token if ctx else "", **data},
         status_code=http_status,
     )  # fmt: skip
 
@@ -68,41 +79,79 @@ def error_page(request: Request, status: int, zh: str, en: str) -> HTMLResponse:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, None, "login.html", next=next, failed=False)
+    return render(request, None, "login.html", next=next, failed=None)
+
+
+def _safe_next(next: str) -> str:
+    return next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
 
 
 @router.post("/login")
 def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/") -> Response:  # fmt: skip
-    db = request.app.state.db
-    with db.cursor() as con:
-        user = authenticate(con, username, password)
-        with db.write_lock:
-            audit(con, user.name if user else None, "login" if user else "login_failed",
-                  {"username": username[:100]}, client_of(request))  # fmt: skip
-    if user is None:
-        return render(request, None, "login.html", http_status=401, next=next, failed=True)
-    lang = request.session.get("lang")
-    request.session.clear()
-    request.session["user"] = user.name
-    if lang:
-        request.session["lang"] = lang
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    return RedirectResponse(target, status_code=303)
+          next: Annotated[str, Form()] = "/", totp: Annotated[str | None, Form()] = None) -> Response:  # fmt: skip
+    a, session_id, _ = log_in(request, username, password, totp)
+    if a.user is None or session_id is None:
+        return render(request, None, "login.html", http_status=a.status, next=next, failed=(a.zh, a.en),
+                      needs_code=a.needs_code, username=username if a.needs_code else "")  # fmt: skip
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(request, response, session_id)
+    return response
 
 
 @router.post("/logout")
 def logout(request: Request, ctx: Context) -> Response:
-    ctx.audit(request, "logout", {})
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+    log_out(ctx, request)
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(request, response)
+    return response
 
 
 @router.get("/lang/{lang}")
 def switch_lang(request: Request, lang: str, next: str = "/") -> Response:
-    request.session["lang"] = "en" if lang == "en" else "zh"
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    return RedirectResponse(target, status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "zh", samesite="strict", path="/",
+                        max_age=365 * 86400)  # fmt: skip
+    return response
+
+
+@router.get("/password")
+def password_form(request: Request, ctx: Context) -> HTMLResponse:
+    return render(request, ctx, "password.html", message=None, done=False)
+
+
+@router.post("/password")
+def password_change(request: Request, ctx: Context, current: Annotated[str, Form()],
+                    new: Annotated[str, Form()], again: Annotated[str, Form()]) -> Response:  # fmt: skip
+    try:
+        if new != again:
+            raise UserError("两次输入的新密码不一致 / the two new passwords differ")
+        with ctx.db.write_lock:
+            change_password(ctx.con, ctx.scope.user.name, current, new,
+                            keep_session=ctx.session.session_hash if ctx.session else None,
+                            client=client_of(request))  # fmt: skip
+    except UserError as exc:
+        return render(request, ctx, "password.html", http_status=400, message=str(exc), done=False)
+    return render(request, ctx, "password.html", message=None, done=True)
+
+
+@router.get("/users")
+def users_page(request: Request, ctx: Context) -> HTMLResponse:
+    ctx.scope.require("admin")
+    return render(request, ctx, "users.html", rows=list_users(ctx.con), message=None)
+
+
+@router.post("/users/{name}/{action}")
+def users_action(request: Request, ctx: Context, name: str, action: str,
+                 password: Annotated[str | None, Form()] = None, role: Annotated[str | None, Form()] = None,
+                 scope: Annotated[str | None, Form()] = None) -> Response:  # fmt: skip
+    ctx.scope.require("admin")
+    if action not in ("disable", "enable", "unlock", "reset-password", "role"):
+        raise Forbidden("未知的用户操作", f"unknown user action {action}")
+    try:
+        admin_user_action(ctx, request, name, action, password=password or "", role=role or "", scope=scope)
+    except UserError as exc:
+        return render(request, ctx, "users.html", http_status=400, rows=list_users(ctx.con), message=str(exc))
+    return RedirectResponse("/users", status_code=303)
 
 
 @router.get("/")
