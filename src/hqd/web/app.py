@@ -60,6 +60,9 @@ def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None
     app.state.db = db
     if secure_cookie is None:
         secure_cookie = os.environ.get("HQD_COOKIE_SECURE", "") == "1"
+    from hqd.web.upload import BodyLimit
+
+    app.add_middleware(BodyLimit, cfg=cfg)  # inside the session: a refused body is audited under its user
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_key(db.secret),
