@@ -26,6 +26,7 @@ class Settings:
     xlsx_max_total_ratio: float = 100.0  # HQD_XLSX_MAX_TOTAL_RATIO: the same over the whole workbook
     xlsx_max_entries: int = 10_000  # HQD_XLSX_MAX_ENTRIES: entries of the zip
     xlsx_max_cells: int = 200_000_000  # HQD_XLSX_MAX_CELLS: rows × columns a worksheet may declare
+    csv_max_line_kb: int = 2048  # HQD_CSV_MAX_LINE_KB: one line of an uploaded CSV (DuckDB's own line limit)
     worker_memory_mb: int = 4096  # HQD_UPLOAD_WORKER_MEMORY_MB: address space of the process reading an XLSX
     worker_seconds: int = 300  # HQD_UPLOAD_WORKER_SECONDS: time it may take
 
@@ -63,6 +64,7 @@ def settings() -> Settings:
         xlsx_max_total_ratio=_number("HQD_XLSX_MAX_TOTAL_RATIO", 100.0, float),
         xlsx_max_entries=_number("HQD_XLSX_MAX_ENTRIES", 10_000),
         xlsx_max_cells=_number("HQD_XLSX_MAX_CELLS", 200_000_000),
+        csv_max_line_kb=_number("HQD_CSV_MAX_LINE_KB", 2048),
         worker_memory_mb=_number("HQD_UPLOAD_WORKER_MEMORY_MB", 4096),
         worker_seconds=_number("HQD_UPLOAD_WORKER_SECONDS", 300),
     )

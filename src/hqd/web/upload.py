@@ -11,7 +11,9 @@ Three steps, each before the next is allowed to cost anything:
    vanishes on success, refusal and crash alike, even a killed server).
 2. An XLSX is inspected (hqd.ingest.xlsx_guard.inspect_xlsx) and then read whole by a child process under a
    memory and time limit that gets the spooled file as an inherited descriptor; the server itself has not
-   parsed a byte of it yet. CSV needs no worker: the reader streams it and DuckDB bounds its lines.
+   parsed a byte of it yet. A CSV needs no worker: the reader decodes it in 8 MiB chunks, but one very long
+   line is held whole (a 200 MB line without a line end cost the loader 1.4 GB), so the lines of a text
+   file are measured first, in one streamed pass, against HQD_CSV_MAX_LINE_KB (DuckDB's own 2 MB default).
 3. Only then the server loads the file through hqd.web.imports.upload_as, as before.
 
 A refusal is one sentence (zh / en), an entry "upload_rejected" in the audit log and, when the kind is
@@ -45,6 +47,7 @@ log = logging.getLogger("hqd.web")
 UPLOAD_PATHS = frozenset({"/api/imports", "/imports"})
 ENVELOPE = 64 * 1024  # the multipart boundaries and the kind field around the file
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _workers = threading.BoundedSemaphore(2)  # at most two reading processes at once, whatever the traffic
 
 
@@ -190,6 +193,33 @@ def _record_rejection(ctx: Ctx, kind: str, name: str, size: int, zh: str, en: st
     return summary.import_id
 
 
+def _check_lines(fh: Any, name: str, max_line: int) -> None:
+    """One streamed pass over a text file: no line may be longer than `max_line` bytes."""
+    fh.seek(0)
+    run = 0  # bytes since the last line end
+    line = 1
+    while chunk := fh.read(MiB):
+        last = chunk.rfind(b"\n")
+        if last < 0:
+            run += len(chunk)
+        else:
+            first = chunk.find(b"\n")
+            longest = max(run + first, *(len(x) for x in chunk[first + 1 : last].split(b"\n")), 0)
+            if longest > max_line:
+                run = longest
+            else:
+                line += chunk.count(b"\n")
+                run = len(chunk) - last - 1
+        if run > max_line:
+            kb = max_line // 1024
+            raise UploadRefused(
+                422,
+                f"文件 {name} 第 {line:,} 行附近有一行超过 {kb:,} KiB，不是正常的数据行，已拒收",
+                f"file {name} has a line longer than {kb:,} KiB near line {line:,}, which is no data row; "
+                "it is refused",
+            )
+
+
 def _preflight(ctx: Ctx, fh: Any, fd: int, name: str, size: int) -> None:
     cfg = ctx.db.cfg
     limit = int(cfg.max_upload_mb * MiB)
@@ -197,6 +227,9 @@ def _preflight(ctx: Ctx, fh: Any, fd: int, name: str, size: int) -> None:
         mb = _mib(cfg.max_upload_mb)
         raise UploadRefused(413, f"文件 {name} 超过上限 {mb} MiB，已拒收",
                             f"file {name} is larger than the limit of {mb} MiB; it is refused")  # fmt: skip
+    if name.lower().endswith(TEXT_SUFFIXES):
+        _check_lines(fh, name, cfg.csv_max_line_kb * 1024)
+        return
     if not name.lower().endswith(XLSX_SUFFIXES):
         return
     limits = XlsxLimits(cfg.xlsx_max_uncompressed_mb * MiB, cfg.xlsx_max_ratio, cfg.xlsx_max_total_ratio,
