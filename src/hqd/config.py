@@ -27,8 +27,10 @@ class Settings:
     xlsx_max_entries: int = 10_000  # HQD_XLSX_MAX_ENTRIES: entries of the zip
     xlsx_max_cells: int = 200_000_000  # HQD_XLSX_MAX_CELLS: rows × columns a worksheet may declare
     csv_max_line_kb: int = 2048  # HQD_CSV_MAX_LINE_KB: one line of an uploaded CSV (DuckDB's own line limit)
-    worker_memory_mb: int = 4096  # HQD_UPLOAD_WORKER_MEMORY_MB: address space of the process reading an XLSX
-    worker_seconds: int = 300  # HQD_UPLOAD_WORKER_SECONDS: time it may take
+    # The process reading an XLSX: calamine holds a sheet whole, about 100 bytes a cell (100,000 rows × 40
+    # columns took 386 MB and 57 s on a busy 2-core machine), so a 1,000,000-row front sheet needs some GB.
+    worker_memory_mb: int = 8192  # HQD_UPLOAD_WORKER_MEMORY_MB: its address space (RLIMIT_AS)
+    worker_seconds: int = 900  # HQD_UPLOAD_WORKER_SECONDS: the time it may take
 
     @property
     def secret_path(self) -> Path:
@@ -65,6 +67,6 @@ def settings() -> Settings:
         xlsx_max_entries=_number("HQD_XLSX_MAX_ENTRIES", 10_000),
         xlsx_max_cells=_number("HQD_XLSX_MAX_CELLS", 200_000_000),
         csv_max_line_kb=_number("HQD_CSV_MAX_LINE_KB", 2048),
-        worker_memory_mb=_number("HQD_UPLOAD_WORKER_MEMORY_MB", 4096),
-        worker_seconds=_number("HQD_UPLOAD_WORKER_SECONDS", 300),
+        worker_memory_mb=_number("HQD_UPLOAD_WORKER_MEMORY_MB", 8192),
+        worker_seconds=_number("HQD_UPLOAD_WORKER_SECONDS", 900),
     )

@@ -210,13 +210,14 @@ def test_a_2_gib_body_is_refused_while_it_streams_in(server, city, admin, declar
     headers = {"content-type": "multipart/form-data; boundary=hqdbound"}
     if declared:
         headers["content-length"] = str(total + 200)
-    before = server.memory_kib("VmRSS")
+    before, peak_before = server.memory_kib("VmRSS"), server.memory_kib("VmHWM")
     r = city.post("/api/imports", content=_endless_body(sent, total), headers=headers)
     body = refused(r, 413)
     assert f"{LIMIT_MB} MiB" in body["error_en"]
     assert sent[0] < 64 * MiB  # the client was stopped after a few megabytes, not two gigabytes
     grown = server.memory_kib("VmRSS") - before
     assert grown < 40 * 1024, f"server RSS grew by {grown} KiB"
+    assert server.memory_kib("VmHWM") - peak_before < 40 * 1024  # nor did it peak in between
     audited(admin, "upload_rejected", "declared_bytes" if declared else "received_bytes")
     still_answers(server, city)
 

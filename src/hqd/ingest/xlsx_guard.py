@@ -324,7 +324,10 @@ def read_in_worker(path: Path | str, *, memory_mb: int, seconds: float, name: st
                       f"reading file {file} took longer than the limit of {seconds:,.0f} seconds; it is refused"
                       ) from None  # fmt: skip
     if proc.returncode == 0:
-        out = json.loads(proc.stdout.decode() or "{}")
+        try:
+            out = json.loads(proc.stdout.decode("utf-8", "replace").strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            out = {"error": "the reading process said nothing"}
         return WorkerResult(out.get("sheets", 0), out.get("rows", 0), out.get("error"))
     if proc.returncode == 3:
         raise _reject(f"读取文件 {file} 需要超过 {memory_mb:,} MiB 内存，不予接收",

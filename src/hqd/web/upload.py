@@ -48,7 +48,10 @@ UPLOAD_PATHS = frozenset({"/api/imports", "/imports"})
 ENVELOPE = 64 * 1024  # the multipart boundaries and the kind field around the file
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-_workers = threading.BoundedSemaphore(2)  # at most two reading processes at once, whatever the traffic
+# At most two reading processes at once; a third upload waits WORKER_WAIT seconds, then is asked to retry,
+# so slow uploads cannot occupy the thread pool that also serves the pages.
+_workers = threading.BoundedSemaphore(2)
+WORKER_WAIT = 10
 
 
 @dataclass
@@ -237,9 +240,14 @@ def _preflight(ctx: Ctx, fh: Any, fd: int, name: str, size: int) -> None:
     try:
         fh.seek(0)
         inspect_xlsx(fh, limits, name)
-        with _workers:
+        if not _workers.acquire(timeout=WORKER_WAIT):
+            raise UploadRefused(503, f"正在检查其他上传的文件，请稍后再上传 {name}",
+                                f"other uploads are being checked; send {name} again in a few minutes")  # fmt: skip
+        try:
             read_in_worker(f"/dev/fd/{fd}", memory_mb=cfg.worker_memory_mb, seconds=cfg.worker_seconds, name=name,
                            pass_fds=(fd,))  # fmt: skip
+        finally:
+            _workers.release()
     except XlsxRejected as exc:
         raise UploadRefused(422, exc.zh, exc.en) from None
 
