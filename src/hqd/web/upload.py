@@ -27,7 +27,7 @@ import logging
 import mmap
 import os
 import threading
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -186,10 +186,16 @@ def _record_rejection(ctx: Ctx, kind: str, name: str, size: int, zh: str, en: st
         spec = load_kind(kind)
     except CatalogError:
         return None
-    summary = Summary(file=name, kind=kind, status="rejected", message=f"{zh} / {en}")
+    safe = imports._SAFE.sub("_", Path(name).name) or "upload"  # the name the loader would have stored
+    summary = Summary(file=safe, kind=kind, status="rejected", message=f"{zh} / {en}")
     try:
         with ctx.db.write_lock, ctx.db.cursor() as con:
-            _log_rejection(con, spec, Path(name), summary, datetime.now(), ctx.scope.user.name, sha=None)
+            try:
+                _log_rejection(con, spec, Path(safe), summary, datetime.now(), ctx.scope.user.name, sha=None)
+            except Exception:
+                with suppress(Exception):  # no transaction may be open yet
+                    con.execute("ROLLBACK")
+                raise
     except Exception:  # the refusal stands even if it cannot be logged
         log.exception("could not log the refused upload %s in imports", name)
         return None
