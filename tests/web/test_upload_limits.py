@@ -249,4 +249,5 @@ def test_the_upload_page_refuses_an_oversized_file_with_a_page(server, city, tmp
     path.write_bytes(b"0" * ((LIMIT_MB + 1) * MiB))
     r = upload(city, path, route="/imports")
     assert r.status_code == 413 and f"上传的文件超过上限 {LIMIT_MB} MiB" in r.text
+    assert "出错了 (413)" in r.text  # the site's own error page
     still_answers(server, city)

@@ -141,9 +141,7 @@ class BodyLimit:
             body = json.dumps({"ok": False, "error_zh": zh, "error_en": en}, ensure_ascii=False).encode()
             ctype = b"application/json"
         else:
-            body = (f"<!doctype html><meta charset=utf-8><title>413</title><p>{zh}</p><p lang=en>{en}</p>"
-                    ).encode()  # fmt: skip
-            ctype = b"text/html; charset=utf-8"
+            body, ctype = _error_page(scope, zh, en), b"text/html; charset=utf-8"
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})  # fmt: skip
@@ -152,6 +150,18 @@ class BodyLimit:
             await run_in_threadpool(_audit_refusal, scope, upload, size, declared, en)
         except Exception:  # the refusal stands even if the audit log cannot be written
             log.exception("could not audit a refused request body on %s", path)
+
+
+def _error_page(scope: Scope, zh: str, en: str) -> bytes:
+    """The site's own error page, in the user's language; a bare page if it cannot be rendered."""
+    from starlette.requests import Request as StarletteRequest
+
+    from hqd.web.pages import error_page
+
+    try:
+        return bytes(error_page(StarletteRequest(scope), 413, zh, en).body)
+    except Exception:
+        return f"<!doctype html><meta charset=utf-8><title>413</title><p>{zh}</p><p lang=en>{en}</p>".encode()
 
 
 def _audit_refusal(scope: Scope, upload: bool, size: int, declared: bool, reason: str) -> None:
