@@ -251,3 +251,31 @@ def test_the_upload_page_refuses_an_oversized_file_with_a_page(server, city, tmp
     assert r.status_code == 413 and f"上传的文件超过上限 {LIMIT_MB} MiB" in r.text
     assert "出错了 (413)" in r.text  # the site's own error page
     still_answers(server, city)
+
+
+@pytest.mark.parametrize(
+    ("text", "fails"),
+    [
+        (b"a\n" + b"x" * 1024 + b"\nb\n", False),  # a line of exactly the limit
+        (b"a\n" + b"x" * 1025 + b"\nb\n", True),  # one byte over, inside one chunk
+        (
+            b"a\n" * 524_000 + b"x" * 1025 + b"\n" + b"b\n" * 1000,
+            True,
+        ),  # over, across the first 1 MiB chunk end
+        (b"a\n" * 524_000 + b"x" * 1024 + b"\n" + b"b\n" * 1000, False),
+        (b"x" * 3 * MiB, True),  # no line end at all, over several chunks
+        (b"", False),
+    ],
+    ids=["at-limit", "over", "over-across-chunks", "at-limit-across-chunks", "endless", "empty"],
+)
+def test_csv_lines_are_measured_across_chunk_boundaries(text, fails):
+    import io
+
+    from hqd.web.upload import UploadRefused, _check_lines
+
+    assert 524_000 * 2 < MiB < 524_000 * 2 + 1024  # the long line of the cross-chunk cases straddles 1 MiB
+    if fails:
+        with pytest.raises(UploadRefused, match="longer than 1 KiB"):
+            _check_lines(io.BytesIO(text), "t.csv", 1024)
+    else:
+        _check_lines(io.BytesIO(text), "t.csv", 1024)
