@@ -279,3 +279,22 @@ def test_csv_lines_are_measured_across_chunk_boundaries(text, fails):
             _check_lines(io.BytesIO(text), "t.csv", 1024)
     else:
         _check_lines(io.BytesIO(text), "t.csv", 1024)
+
+
+def test_a_third_workbook_waits_then_is_asked_to_retry_while_two_are_being_read(tmp_path, monkeypatch):
+    from hqd.config import settings
+    from hqd.web import upload as upload_module
+
+    monkeypatch.setattr(upload_module, "WORKER_WAIT", 0.2)
+    path = good_workbook(tmp_path / "third.xlsx", ["TW1"])
+    held = [upload_module._workers.acquire(timeout=1) for _ in range(2)]
+    try:
+        assert held == [True, True]
+        with path.open("rb") as fh, pytest.raises(upload_module.UploadRefused) as exc:
+            upload_module._preflight(settings(), fh, fh.fileno(), path.name, path.stat().st_size)
+        assert exc.value.status == 503 and "third.xlsx" in exc.value.en
+    finally:
+        for _ in held:
+            upload_module._workers.release()
+    with path.open("rb") as fh:  # with a reading slot free, the same workbook passes
+        upload_module._preflight(settings(), fh, fh.fileno(), path.name, path.stat().st_size)

@@ -239,8 +239,8 @@ def _check_lines(fh: Any, name: str, max_line: int) -> None:
             )
 
 
-def _preflight(ctx: Ctx, fh: Any, fd: int, name: str, size: int) -> None:
-    cfg = ctx.db.cfg
+def _preflight(cfg: Settings, fh: Any, fd: int, name: str, size: int) -> None:
+    """The size, line and workbook checks of one spooled file; raises UploadRefused."""
     limit = int(cfg.max_upload_mb * MiB)
     if size > limit:
         mb = _mib(cfg.max_upload_mb)
@@ -279,7 +279,7 @@ def accept_upload(ctx: Ctx, request: Request, kind: str, file: UploadFile) -> di
     fh.flush()
     size = os.fstat(fd).st_size
     try:
-        _preflight(ctx, fh, fd, name, size)
+        _preflight(ctx.db.cfg, fh, fd, name, size)
     except UploadRefused as refused:
         refused.import_id = _record_rejection(ctx, kind, name, size, refused.zh, refused.en)
         ctx.audit(request, "upload_rejected", {"kind": kind, "file": name, "bytes": size, "reason": refused.en,
