@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,27 @@ class AuthSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the warehouse lives and how much memory DuckDB may use."""
+    """Where the warehouse lives, how much memory DuckDB may use, and the limits on uploads.
+
+    The upload limits bound what one request can cost the server (see hqd.web.upload and
+    hqd.ingest.xlsx_guard); their defaults take a 1,000,000-row front sheet, a few hundred MB of XML.
+    """
 
     db_path: Path
     memory_limit: str
     threads: int | None
+    max_upload_mb: float = 512  # HQD_MAX_UPLOAD_MB: an upload's body, counted while it streams in
+    max_body_kb: int = 1024  # HQD_MAX_BODY_KB: the body of any other request (forms, JSON)
+    xlsx_max_uncompressed_mb: int = 4096  # HQD_XLSX_MAX_UNCOMPRESSED_MB: all parts of a workbook, unzipped
+    xlsx_max_ratio: float = 250.0  # HQD_XLSX_MAX_RATIO: uncompressed/compressed of one entry (> 1 MiB)
+    xlsx_max_total_ratio: float = 100.0  # HQD_XLSX_MAX_TOTAL_RATIO: the same over the whole workbook
+    xlsx_max_entries: int = 10_000  # HQD_XLSX_MAX_ENTRIES: entries of the zip
+    xlsx_max_cells: int = 200_000_000  # HQD_XLSX_MAX_CELLS: rows × columns a worksheet may declare
+    csv_max_line_kb: int = 2048  # HQD_CSV_MAX_LINE_KB: one line of an uploaded CSV (DuckDB's own line limit)
+    # The process reading an XLSX: calamine holds a sheet whole, about 100 bytes a cell (100,000 rows × 40
+    # columns took 386 MB and 57 s on a busy 2-core machine), so a 1,000,000-row front sheet needs some GB.
+    worker_memory_mb: int = 8192  # HQD_UPLOAD_WORKER_MEMORY_MB: its address space (RLIMIT_AS)
+    worker_seconds: int = 900  # HQD_UPLOAD_WORKER_SECONDS: the time it may take
     auth: AuthSettings = field(default_factory=AuthSettings)
 
     @property
@@ -34,16 +51,18 @@ class Settings:
         return self.db_path.with_name(self.db_path.name + ".secret")
 
 
-def _number(name: str, default: float, kind: type = int) -> float:
+def _number(name: str, default: float, kind: type = int) -> Any:
+    """A positive number from the environment; a bad value is refused in one sentence, not a traceback."""
     raw = os.environ.get(name)
-    if not raw:
-        return default
+    if raw is None or raw.strip() == "":
+        return kind(default)
     try:
         value = kind(raw)
     except ValueError:
-        raise SystemExit(f"环境变量 {name}={raw} 不是数字 / {name}={raw} is not a number") from None
-    if value <= 0:
-        raise SystemExit(f"环境变量 {name} 须大于0 / {name} must be greater than 0")
+        value = None
+    if value is None or value <= 0:
+        raise SystemExit(f"环境变量 {name}={raw!r} 应为正数 / the environment variable {name}={raw!r} must be "
+                         "a positive number")  # fmt: skip
     return value
 
 
@@ -65,5 +84,15 @@ def settings() -> Settings:
         db_path=Path(os.environ.get("HQD_DB", "hqd.duckdb")),
         memory_limit=os.environ.get("HQD_MEMORY_LIMIT", "1GB"),
         threads=int(threads) if threads else None,
+        max_upload_mb=_number("HQD_MAX_UPLOAD_MB", 512, float),
+        max_body_kb=_number("HQD_MAX_BODY_KB", 1024),
+        xlsx_max_uncompressed_mb=_number("HQD_XLSX_MAX_UNCOMPRESSED_MB", 4096),
+        xlsx_max_ratio=_number("HQD_XLSX_MAX_RATIO", 250.0, float),
+        xlsx_max_total_ratio=_number("HQD_XLSX_MAX_TOTAL_RATIO", 100.0, float),
+        xlsx_max_entries=_number("HQD_XLSX_MAX_ENTRIES", 10_000),
+        xlsx_max_cells=_number("HQD_XLSX_MAX_CELLS", 200_000_000),
+        csv_max_line_kb=_number("HQD_CSV_MAX_LINE_KB", 2048),
+        worker_memory_mb=_number("HQD_UPLOAD_WORKER_MEMORY_MB", 8192),
+        worker_seconds=_number("HQD_UPLOAD_WORKER_SECONDS", 900),
         auth=auth_settings(),
     )

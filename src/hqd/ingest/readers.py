@@ -160,6 +160,11 @@ def cell_text(value: object) -> str | None:
 def read_xlsx(ctx: ReadContext) -> ReadResult:
     from python_calamine import CalamineWorkbook
 
+    from hqd.ingest.xlsx_guard import check_xlsx
+
+    check_xlsx(
+        ctx.path
+    )  # zip bomb, declared grid, DTD: refused before calamine opens it (hqd.ingest.xlsx_guard)
     try:
         workbook = CalamineWorkbook.from_path(str(ctx.path))
     except Exception as exc:

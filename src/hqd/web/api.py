@@ -358,8 +358,13 @@ def list_imports(ctx: Context) -> JSONResponse:
 @router.post("/imports", summary="上传文件 / upload a file")
 async def upload(ctx: Context, request: Request, kind: Annotated[str, Form(max_length=40)],
                  file: Annotated[UploadFile, File()]) -> JSONResponse:  # fmt: skip
-    data = await file.read()
-    result = await run_in_threadpool(imports.upload_as, ctx, kind, file.filename or "upload.csv", data)
+    from hqd.web.upload import UploadRefused, accept_upload
+
+    try:
+        result = await run_in_threadpool(accept_upload, ctx, request, kind, file)
+    except UploadRefused as refused:
+        return JSONResponse({"ok": False, "error_zh": refused.zh, "error_en": refused.en,
+                             "import_id": refused.import_id}, status_code=refused.status)  # fmt: skip
     ctx.audit(request, "upload", {"kind": kind, "file": file.filename, "import_id": result["import_id"],
                                   "status": result["status"], "quarantined": result["quarantined"]})  # fmt: skip
     return ok(result)

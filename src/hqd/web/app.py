@@ -104,6 +104,9 @@ def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None
     if secure_cookie is None:
         secure_cookie = os.environ.get("HQD_COOKIE_SECURE", "") == "1"
     app.state.secure_cookie = secure_cookie
+    from hqd.web.upload import BodyLimit
+
+    app.add_middleware(BodyLimit, cfg=cfg)  # bodies counted while they stream in (issue 13, item 4)
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(Unauthenticated)

@@ -277,8 +277,12 @@ def imports_page(request: Request, ctx: Context) -> HTMLResponse:
 @router.post("/imports")
 async def imports_upload(request: Request, ctx: Context, kind: Annotated[str, Form()],
                          file: Annotated[UploadFile, File()]) -> Response:  # fmt: skip
-    data = await file.read()
-    result = await run_in_threadpool(imports.upload_as, ctx, kind, file.filename or "upload.csv", data)
+    from hqd.web.upload import UploadRefused, accept_upload
+
+    try:
+        result = await run_in_threadpool(accept_upload, ctx, request, kind, file)
+    except UploadRefused as refused:
+        return error_page(request, refused.status, refused.zh, refused.en)
     ctx.audit(request, "upload", {"kind": kind, "file": file.filename, "import_id": result["import_id"],
                                   "status": result["status"], "quarantined": result["quarantined"]})  # fmt: skip
     if result["import_id"] is None:
