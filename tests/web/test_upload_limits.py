@@ -36,6 +36,7 @@ class Server:
         if user:
             r = c.post("/api/login", json={"username": user, "password": PASSWORD})
             assert r.status_code == 200, r.text
+            c.headers["X-CSRF-Token"] = r.json()["data"]["csrf_token"]
         return c
 
     def memory_kib(self, field: str) -> int:
