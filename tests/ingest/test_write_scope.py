@@ -150,3 +150,27 @@ def test_an_analyst_without_a_region_writes_nothing(seeded):
     s = seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("A1")]),
                     scope=WriteScope.region(""))  # fmt: skip
     assert (s.new, s.quarantined) == (0, 1)
+
+
+def test_an_owner_that_is_not_a_required_organisation_field_is_a_catalog_error(monkeypatch, tmp_path):
+    import shutil
+
+    import yaml
+
+    from hqd import catalog
+    from hqd.catalog import CatalogError
+    from hqd.ingest import spec
+
+    shutil.copytree(catalog.catalog_dir(), tmp_path / "catalog")
+    path = tmp_path / "catalog" / "fields" / "referrals.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["owner"] = ["patient_key"]  # a hashed identifier names no organisation
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(catalog, "catalog_dir", lambda: tmp_path / "catalog")
+    monkeypatch.setattr(spec, "catalog_dir", lambda: tmp_path / "catalog")
+    load_kind.cache_clear()
+    try:
+        with pytest.raises(CatalogError, match="owner patient_key must be a required institution or region"):
+            load_kind("referrals")
+    finally:
+        load_kind.cache_clear()

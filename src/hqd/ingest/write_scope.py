@@ -110,12 +110,12 @@ def mark_out_of_scope(con: duckdb.DuckDBPyConnection, spec: KindSpec, scope: Wri
     )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE out_of_scope AS
-        SELECT _rec, list_filter([{items}], lambda x: x IS NOT NULL) AS _more, _data
-        FROM (
-            SELECT p.rowid AS _rec, {flags}, CAST(json_object({cells}) AS VARCHAR) AS _data
-            FROM parsed p {stored_join}
-        ) WHERE {any_flag}
-    """)
+        SELECT o._rec, list_filter([{items}], lambda x: x IS NOT NULL) AS _more,
+               CAST(json_object({cells}) AS VARCHAR) AS _data
+        FROM (SELECT p.rowid AS _rec, {flags} FROM parsed p {stored_join}) o
+        JOIN parsed p ON p.rowid = o._rec
+        WHERE {any_flag}
+    """)  # the cells are rendered for the rows out of scope only
     con.execute("""
         UPDATE parsed SET _issues = list_concat(parsed._issues, o._more), _hash = NULL,
                _row_data = coalesce(parsed._row_data, o._data)
