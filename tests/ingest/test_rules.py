@@ -238,3 +238,31 @@ def test_rule_date_order(seeded):
     ]
     _s, reasons = quarantined(seeded, "referrals", rows)
     assert reasons == [(2, "接收日期", "date_order")]
+
+
+def test_rule_out_of_scope(seeded):
+    from hqd.ingest.write_scope import WriteScope
+
+    rows = [DISCHARGE_HEADER, discharge("A1", 机构代码=COUNTY), discharge("A2", 机构代码=HOSP)]
+    s = seeded.load("discharges", seeded.file("f.csv", rows), scope=WriteScope.institution(COUNTY))
+    assert s.adds_up and (s.new, s.quarantined) == (1, 1)
+    assert seeded.reasons(s.import_id) == [(3, "机构代码", "out_of_scope")]
+    [(zh, en)] = seeded.rows(
+        "SELECT message_zh, message_en FROM quarantine WHERE import_id = ?", [s.import_id]
+    )
+    assert zh == f"“机构代码”的机构或区划“{HOSP}”不在您的权限范围（{COUNTY}）内，该行未导入"
+    assert en == f"机构代码 '{HOSP}' lies outside your scope ({COUNTY}); the row was not loaded"
+
+
+def test_rule_out_of_scope_stored(seeded):
+    from hqd.ingest.write_scope import WriteScope
+
+    header = ["转诊单号", "转出机构代码", "转入机构代码", "转诊方向", "转诊日期"]
+    quarantined(seeded, "referrals", [header, ["R1", CLINIC, COUNTY, "上转", "2024-03-01"]], "first.csv")
+    rows = [header, ["R1", COUNTY, CLINIC, "下转", "2024-03-02"]]
+    s = seeded.load("referrals", seeded.file("f.csv", rows), scope=WriteScope.institution(COUNTY))
+    assert s.adds_up and (s.new, s.updated, s.quarantined) == (0, 0, 1)
+    assert seeded.reasons(s.import_id) == [(2, "转出机构代码", "out_of_scope_stored")]
+    assert seeded.rows("SELECT from_org FROM referrals") == [(CLINIC,)]
+    message = seeded.one("SELECT message_en FROM quarantine WHERE import_id = ?", [s.import_id])
+    assert CLINIC in message and "cannot be replaced" in message

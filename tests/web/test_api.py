@@ -186,7 +186,7 @@ def test_an_uploaded_file_with_a_bad_row_is_loaded_and_its_row_quarantined(clien
     xlsx = c.get(f"/api/imports/{iid}/quarantine.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client_for("county").get(f"/api/imports/{iid}").status_code == 403  # someone else's upload
-    refused = client_for("hosp").post("/api/imports", data={"kind": "discharges"},
+    refused = client_for("hosp").post("/api/imports", data={"kind": "institutions"},  # admins only
                                       files={"file": ("x.csv", b"a,b\n", "text/csv")})  # fmt: skip
     assert refused.status_code == 403
     assert site.one("SELECT count(*) FROM discharges WHERE mrn = 'U1'") == 1

@@ -20,7 +20,7 @@ from typing import Protocol
 import duckdb
 
 from hqd.catalog import catalog_version
-from hqd.ingest import apply, quarantine
+from hqd.ingest import apply, quarantine, write_scope
 from hqd.ingest.elements import element_lookup
 from hqd.ingest.errors import FileRejected
 from hqd.ingest.parse import Context, compile_source
@@ -29,6 +29,7 @@ from hqd.ingest.source import rows_of
 from hqd.ingest.spec import KindSpec, load_kind
 from hqd.ingest.summary import Summary
 from hqd.ingest.timing import stage
+from hqd.ingest.write_scope import WriteScope
 from hqd.warehouse.bulk import insert_rows
 
 
@@ -61,7 +62,10 @@ def load_file(
     dry_run: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    scope: WriteScope | None = None,
 ) -> Summary:
+    """Load one file of a kind. `scope` is the caller's write scope (None: unrestricted — the operator's
+    command line and admins); rows outside it are quarantined, and a kind without an owner is refused."""
     spec = load_kind(kind)
     summary = Summary(file=path.name, kind=kind, dry_run=dry_run)
     started = datetime.now()
@@ -72,13 +76,17 @@ def load_file(
     sha = file_sha256(path)
     in_transaction = False
     try:
+        if scope is not None and write_scope.admins_only(spec):
+            raise FileRejected(
+                f"只有管理员可以导入{spec.title_zh}（{kind}）", f"only administrators may load {kind}"
+            )
         with tempfile.TemporaryDirectory(prefix="hqd-load-") as workdir:
             # Staging the cells is not part of the warehouse: it happens before the transaction.
             with stage("read", progress and progress.stage):
                 result = read(ReadContext(con, spec, path, Path(workdir), progress and progress.advance))
             con.execute("BEGIN TRANSACTION")
             in_transaction = True
-            _load(con, spec, path, sha, summary, result, secret, started, user, progress)
+            _load(con, spec, path, sha, summary, result, secret, started, user, progress, scope)
         _pause_for_crash_test()
         with stage("commit"):
             con.execute("ROLLBACK" if dry_run else "COMMIT")
@@ -114,6 +122,7 @@ def _load(
     started: datetime,
     user: str | None,
     progress: Progress | None = None,
+    scope: WriteScope | None = None,
 ) -> None:
     notify = progress.stage if progress else None
     summary.encoding, summary.file_type = result.encoding, result.file_type
@@ -136,6 +145,10 @@ def _load(
             else:
                 con.execute(f"INSERT INTO parsed BY NAME {sql}")
     summary.read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
+    out_of_scope = 0
+    if scope is not None:
+        with stage("scope", notify):
+            out_of_scope = write_scope.mark_out_of_scope(con, spec, scope)
     with stage("classify", notify):
         outcome = apply.classify(con, spec, multi_part=len(result.parts) > 1)
     import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
@@ -148,7 +161,9 @@ def _load(
     summary.quarantined = quarantine.quarantined_rows(con)
     if not summary.adds_up:
         raise AccountingError(f"{path.name}: {summary.as_json()}")
-    same_as = _identical_earlier_import(con, spec, sha) if outcome.new == outcome.updated == 0 else None
+    # A file whose rows were partly out of the caller's scope has reasons of its own to keep.
+    unchanged = outcome.new == outcome.updated == out_of_scope == 0
+    same_as = _identical_earlier_import(con, spec, sha) if unchanged else None
     summary.same_as = same_as
     if same_as is None:
         key_label = "+".join(spec.header_of(k) for k in spec.key)

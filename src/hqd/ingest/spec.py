@@ -33,6 +33,7 @@ TYPES = {
     "element_value",
 }
 REFS = {"institution", "region", "institution_or_region"}
+OWNER_TYPES = {"org_code", "region_code", "org_or_region"}
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ class KindSpec:
     layout: str = "rows"
     history_table: str | None = None
     source: str = ""
+    # The field(s) naming the organisation a row belongs to, checked against a scoped writer
+    # (hqd.ingest.write_scope); a kind without one is loaded by admins and the command line only.
+    owner: tuple[str, ...] = ()
 
     def field(self, column: str) -> Field:
         for f in self.fields:
@@ -208,6 +212,7 @@ def load_kind(kind: str) -> KindSpec:
             layout=raw.get("layout", "rows"),
             history_table=raw.get("history_table"),
             source=relative,
+            owner=tuple(raw.get("owner", ())),
         )
     except (KeyError, TypeError) as exc:
         raise CatalogError(f"{where}: 格式错误 / malformed entry: {exc}") from exc
@@ -217,6 +222,13 @@ def load_kind(kind: str) -> KindSpec:
     missing_key = [k for k in spec.key if k not in columns]
     if missing_key:
         raise CatalogError(f"{where}: 主键列 {missing_key} 未定义 / key columns {missing_key} are not fields")
+    for column in spec.owner:
+        owner = next((f for f in fields if f.column == column), None)
+        if owner is None or not owner.required or owner.type not in OWNER_TYPES:
+            raise CatalogError(
+                f"{where}: owner {column} 应为必填的机构或区划代码字段 / "
+                f"owner {column} must be a required institution or region code field"
+            )
     headers = {f.header for f in fields}
     for check in spec.checks:
         for name in (check.field, check.other):

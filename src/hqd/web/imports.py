@@ -1,5 +1,11 @@
 """Uploading a file in the browser through the same loader as `hqd load`, and reading back its summary and
-quarantined rows. Imports carry no organisation of their own, so a non-admin sees the imports they made."""
+quarantined rows. Imports carry no organisation of their own, so a non-admin sees the imports they made.
+
+Every upload is written within the caller's scope: a hospital user's rows must be its own institution's and
+an analyst's those of its region, checked per row by the loader (rows outside are quarantined as
+out_of_scope). The kinds that define the hierarchy or national standards (no `owner:` in their field map:
+regions, institutions, memberships, code lists) are refused to everyone but admins, with one sentence and an
+audit entry."""
 
 from __future__ import annotations
 
@@ -15,9 +21,11 @@ from hqd.catalog import CatalogError
 from hqd.ingest import quarantine
 from hqd.ingest.load import load_file
 from hqd.ingest.spec import kinds, load_kind
+from hqd.ingest.write_scope import admins_only
 from hqd.web.scope import Forbidden, NotFound, Scope
+from hqd.web.users import audit
 
-UPLOAD_ROLES = ("admin", "analyst")
+UPLOAD_ROLES = ("admin", "analyst", "hospital")
 MAX_UPLOAD = 512 * 1024 * 1024
 _SAFE = re.compile(r"[^\w.\-（）()\u4e00-\u9fff]+")
 COLUMNS = ("import_id", "kind", "file_name", "status", "read", "new", "updated", "unchanged", "quarantined",
@@ -88,16 +96,21 @@ def upload(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str, filename: st
     if kind not in kinds():
         raise NotFound(f"数据类型 {kind} 不存在", f"there is no kind {kind}; use one of {', '.join(kinds())}")
     try:
-        load_kind(kind)
+        spec = load_kind(kind)
     except CatalogError as exc:
         raise NotFound(str(exc), str(exc)) from None
+    if scope.writes is not None and admins_only(spec):
+        raise Forbidden(
+            f"只有管理员可以导入{spec.title_zh}（{kind}），它决定权限范围或属于国家标准",
+            f"only administrators may load {kind}: it defines the scope hierarchy or a national standard",
+        )
     if len(data) > MAX_UPLOAD:
         raise Forbidden("文件过大（上限 512 MiB）", "the file is larger than 512 MiB")
     name = _SAFE.sub("_", Path(filename or "upload.csv").name) or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="hqd-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        summary = load_file(con, kind, path, secret=secret, user=scope.user.name)
+        summary = load_file(con, kind, path, secret=secret, user=scope.user.name, scope=scope.writes)
     result = summary.as_json()
     result["adds_up"] = summary.adds_up
     result["reasons"] = [
@@ -112,4 +125,17 @@ def upload_as(ctx: Any, kind: str, filename: str, data: bytes) -> dict[str, Any]
     """An upload through the request's context, one writer at a time; run off the event loop, a load takes
     seconds to minutes and other users' pages keep answering meanwhile."""
     with ctx.db.write_lock, ctx.db.cursor(macros=True) as con:
-        return upload(con, ctx.scope, kind, filename, data, ctx.db.secret)
+        try:
+            return upload(con, ctx.scope, kind, filename, data, ctx.db.secret)
+        except Forbidden as refused:
+            # The route's own audit entry is written after a successful load only; a refusal is logged here.
+            detail = {"kind": kind, "file": filename, "reason": refused.en}
+            audit(con, ctx.scope.user.name, "upload_refused", detail)
+            raise
+
+
+def upload_kinds(scope: Scope) -> list[str]:
+    """The kinds this user may upload (the page's choice list): admins every kind, others those with an owner."""
+    if scope.user.role not in UPLOAD_ROLES:
+        return []
+    return [k for k in kinds() if scope.writes is None or not admins_only(load_kind(k))]

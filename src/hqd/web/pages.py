@@ -268,10 +268,9 @@ def signal_decide(request: Request, ctx: Context, signal_id: int, decision: str,
 
 @router.get("/imports")
 def imports_page(request: Request, ctx: Context) -> HTMLResponse:
-    from hqd.ingest.spec import kinds
-
-    return render(request, ctx, "imports.html", rows=imports.list_imports(ctx.con, ctx.scope), kinds=kinds(),
-                  can_upload=ctx.scope.user.role in imports.UPLOAD_ROLES)  # fmt: skip
+    kinds = imports.upload_kinds(ctx.scope)
+    return render(request, ctx, "imports.html", rows=imports.list_imports(ctx.con, ctx.scope), kinds=kinds,
+                  can_upload=bool(kinds))  # fmt: skip
 
 
 @router.post("/imports")

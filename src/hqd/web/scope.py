@@ -1,7 +1,10 @@
 """What a user may see, decided on the server for every route: one place, so no page or API forgets it.
 
 admin sees everything; an analyst sees a region and every region and institution under it; a hospital
-user sees its own institution, and other institutions only as anonymised distributions.
+user sees its own institution, and other institutions only as anonymised distributions. A user writes what
+they read (`Scope.writes`, checked per row by the loader). The hierarchy the scope is read from — the
+regions and institutions tables — is written by admins and the command line only (hqd.web.imports refuses
+those kinds to everyone else), so no user can widen their own scope by re-parenting a region or hospital.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from hqd.ingest.write_scope import REGIONS_UNDER, WriteScope
 from hqd.web.users import User
 
 
@@ -53,6 +57,15 @@ class Scope:
             raise Forbidden("您的角色无权使用此功能", f"your role ({self.user.role}) may not use this")
 
     @property
+    def writes(self) -> WriteScope | None:
+        """The write scope of this user: the same institution or region as they read; None for an admin."""
+        if self.user.role == "admin":
+            return None
+        if self.user.role == "analyst":
+            return WriteScope.region(self.user.scope_code or "")
+        return WriteScope.institution(self.user.scope_code or "")
+
+    @property
     def home(self) -> str | None:
         """The organisation a user's pages open on: the region of an analyst, the hospital of a hospital user."""
         return self.user.scope_code
@@ -73,16 +86,8 @@ def scope_of(con: duckdb.DuckDBPyConnection, user: User) -> Scope:
 
 def under(con: duckdb.DuckDBPyConnection, region: str) -> tuple[set[str], set[str]]:
     """The regions under a region (itself included) and the institutions in them."""
-    regions = {r for (r,) in con.execute(_REGIONS_UNDER, [region]).fetchall()}
+    regions = {r for (r,) in con.execute(REGIONS_UNDER, [region]).fetchall()}
     insts = con.execute(
         "SELECT org_code FROM institutions WHERE list_contains(?, region_code)", [sorted(regions)]
     )
     return regions, {o for (o,) in insts.fetchall()}
-
-
-_REGIONS_UNDER = """
-    WITH RECURSIVE under(code) AS (
-        SELECT region_code FROM regions WHERE region_code = ?
-        UNION SELECT r.region_code FROM regions r JOIN under u ON r.parent_code = u.code
-    ) SELECT DISTINCT code FROM under
-"""
