@@ -78,3 +78,7 @@ def build(wh: Warehouse, tmp: Path) -> Warehouse:
 def signal_ids(wh: Warehouse) -> dict[str, int]:
     """The signal of each county: 990102 (2024-07-02) and 990121 (2024-07-05)."""
     return dict(wh.rows("SELECT region_code, signal_id FROM ews_signals"))
+
+
+# Tables every request may write (the audit log, sessions, login counters): left out of "nothing changed".
+BOOKKEEPING = frozenset({"audit_log", "sessions", "login_failures", "login_state"})

@@ -9,11 +9,10 @@ import io
 import pytest
 from fastapi.routing import APIRoute
 from tests.conftest import DISCHARGE_HEADER, HOSP, discharge, table_fingerprint
-from tests.web.site import PASSWORD, signal_ids
+from tests.web.site import BOOKKEEPING, PASSWORD, signal_ids
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # tables a refused request may still touch: the refusal's audit entry, the session's last use, the counters
-BOOKKEEPING = {"audit_log", "sessions", "login_failures", "login_state"}
 NEW = "Blue-Lantern-77"
 
 
