@@ -27,6 +27,20 @@ def _open():
         raise fail(str(exc)) from None
 
 
+def cli_audit(con, action: str, obj: str, detail: dict, outcome: str) -> None:
+    """An audit entry for a change made on the command line: the actor is the operating-system account
+    (os:<name>) that ran it, the source is the local machine."""
+    import getpass
+
+    from hqd.web.users import audit
+
+    try:
+        actor = getpass.getuser()
+    except (KeyError, OSError):
+        actor = "unknown"
+    audit(con, f"os:{actor}", action, {**detail, "via": "cli"}, "local", obj=obj, outcome=outcome)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
@@ -41,12 +55,13 @@ def serve(
 def run_server(host: str, port: int, secure_cookie: bool = False) -> None:
     import uvicorn
 
+    from hqd.config import SettingError
     from hqd.warehouse.connection import WarehouseNotInitialised
     from hqd.web.app import create_app
 
     try:
         app = create_app(secure_cookie=secure_cookie)
-    except WarehouseNotInitialised as exc:
+    except (WarehouseNotInitialised, SettingError) as exc:
         raise fail(str(exc)) from None
     console.print(f"看板 dashboard: http://{host}:{port}/  · API: http://{host}:{port}/api/openapi.json")
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -73,7 +88,10 @@ def users_add(
     try:
         u = add_user(con, name, role, scope, password, display_name)
     except UserError as exc:
+        cli_audit(con, "user_add", name, {"role": role, "scope": scope, "error": str(exc)}, "refused")
         raise fail(str(exc)) from None
+    else:
+        cli_audit(con, "user_add", name, {"role": role, "scope": u.scope_code}, "ok")
     finally:
         con.close()
     console.print(f"已添加用户 added {u.name} ({u.role_label}{' · ' + u.scope_code if u.scope_code else ''})")
@@ -103,7 +121,10 @@ def users_disable(name: Annotated[str, typer.Argument(help="用户名 / user nam
     try:
         disable_user(con, name)
     except UserError as exc:
+        cli_audit(con, "user_disable", name, {"error": str(exc)}, "refused")
         raise fail(str(exc)) from None
+    else:
+        cli_audit(con, "user_disable", name, {}, "ok")
     finally:
         con.close()
     console.print(f"已停用 disabled {name}")

@@ -112,4 +112,16 @@ def upload_as(ctx: Any, kind: str, filename: str, data: bytes) -> dict[str, Any]
     """An upload through the request's context, one writer at a time; run off the event loop, a load takes
     seconds to minutes and other users' pages keep answering meanwhile."""
     with ctx.db.write_lock, ctx.db.cursor(macros=True) as con:
-        return upload(con, ctx.scope, kind, filename, data, ctx.db.secret)
+        try:
+            return upload(con, ctx.scope, kind, filename, data, ctx.db.secret)
+        except Forbidden:
+            raise  # audited as a refusal by the application's handler
+        except Exception as exc:  # a refused kind or a crashed load: audited here, then answered as before
+            from hqd.web.users import audit
+
+            # the exception's type only: its message could quote a cell of the file (an identifier)
+            with ctx.db.cursor() as fresh:  # `con` may be left in a failed transaction
+                audit(fresh, ctx.scope.user.name, "upload", {"kind": kind, "file": filename, "bytes": len(data),
+                      "error": type(exc).__name__}, ctx.client,
+                      outcome="refused" if isinstance(exc, NotFound) else "failed")  # fmt: skip
+            raise

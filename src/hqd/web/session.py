@@ -31,12 +31,16 @@ class Ctx:
     con: duckdb.DuckDBPyConnection
     scope: Scope
     lang: str
+    client: str | None = None  # the caller's address (client_of), for audit entries written off the request
 
-    def audit(self, request: Request, action: str, detail: dict) -> None:
+    def audit(self, request: Request, action: str, detail: dict, *, obj: str | None = None,
+              outcome: str | None = None) -> None:  # fmt: skip
         from hqd.web.users import audit
 
         with self.db.write_lock:
-            audit(self.con, self.scope.user.name, action, detail, client_of(request))
+            audit(
+                self.con, self.scope.user.name, action, detail, client_of(request), obj=obj, outcome=outcome
+            )
 
 
 def session_key(secret: bytes) -> str:
@@ -45,7 +49,13 @@ def session_key(secret: bytes) -> str:
 
 
 def client_of(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address: the socket's peer, or X-Forwarded-For when the peer is a trusted proxy
+    (HQD_TRUSTED_PROXIES)."""
+    from hqd.audit import source_address, trusted_networks
+
+    peer = request.client.host if request.client else None
+    trusted = trusted_networks(request.app.state.db.cfg.trusted_proxies)
+    return source_address(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
 def lang_of(request: Request) -> str:
@@ -62,4 +72,4 @@ def context(request: Request) -> Iterator[Ctx]:
         if user is None:
             request.session.pop("user", None)
             raise Unauthenticated()
-        yield Ctx(db, con, scope_of(con, user), lang_of(request))
+        yield Ctx(db, con, scope_of(con, user), lang_of(request), client_of(request))
