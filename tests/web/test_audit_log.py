@@ -86,7 +86,7 @@ def test_refusals_401_and_403_are_audited_with_the_path(client_for, site):
                                        ("hosp", "refused", "/api/indicators/gk3.04/records", "refused", "testclient")]  # fmt: skip
 
 
-def test_failed_and_refused_uploads_are_audited(client_for, site, monkeypatch):
+def test_failed_and_refused_uploads_are_audited(app, client_for, site, monkeypatch):
     c = client_for("city")
     start = _last_id(site)
     assert c.post("/api/imports", data={"kind": "no-such-kind"},
@@ -102,11 +102,12 @@ def test_failed_and_refused_uploads_are_audited(client_for, site, monkeypatch):
         raise MemoryError()
 
     monkeypatch.setattr("hqd.web.imports.load_file", crash)
-    crashed = _crash_client(client_for).post("/api/imports", data={"kind": "discharges"},
+    crashed = _crash_client(app).post("/api/imports", data={"kind": "discharges"},
                                       files={"file": ("d.csv", _csv([DISCHARGE_HEADER]), "text/csv")})  # fmt: skip
     assert crashed.status_code == 500
     got = [r[:4] for r in _log(site, start) if r[1] != "login"]
-    assert got == [("city", "upload", "x.csv", "refused"), ("city", "upload", "bad.csv", "rejected"),
+    rejected_id = str(rejected.json()["data"]["import_id"])  # a rejected file is still an import, its object
+    assert got == [("city", "upload", "x.csv", "refused"), ("city", "upload", rejected_id, "rejected"),
                    ("hosp", "refused", "/api/imports", "refused"), ("city", "upload", "d.csv", "failed")]  # fmt: skip
 
 
@@ -131,10 +132,10 @@ def test_the_chain_verifies_after_real_requests_and_the_cli_names_a_tampered_ent
     assert broken.exit_code == 1 and f"broken at entry {victim}" in " ".join(broken.output.split())
 
 
-def _crash_client(client_for) -> TestClient:
+def _crash_client(app) -> TestClient:
     """City's session on a client that answers a crash with 500 as the server does, instead of raising."""
-    c = client_for("city")
-    c._transport.raise_server_exceptions = False
+    c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False, raise_server_exceptions=False)
+    assert c.post("/api/login", json={"username": "city", "password": PASSWORD}).status_code == 200
     return c
 
 
@@ -169,7 +170,7 @@ def test_the_warehouse_and_its_wal_are_private_after_a_server_upload(client_for,
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
-def test_no_temporary_file_is_left_after_uploads_and_exports(client_for, site, tmp_path, monkeypatch):
+def test_no_temporary_file_is_left_after_uploads_and_exports(app, client_for, site, tmp_path, monkeypatch):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # what TMPDIR sets, for this process
@@ -187,6 +188,6 @@ def test_no_temporary_file_is_left_after_uploads_and_exports(client_for, site, t
         raise RuntimeError("simulated crash of the loader")
 
     monkeypatch.setattr("hqd.web.imports.load_file", crash)
-    assert _crash_client(client_for).post("/api/imports", data={"kind": "discharges"},
+    assert _crash_client(app).post("/api/imports", data={"kind": "discharges"},
                   files={"file": ("d.csv", _csv([DISCHARGE_HEADER]), "text/csv")}).status_code == 500  # fmt: skip
     assert [p.name for p in tmp.iterdir() if p.name.startswith("hqd-")] == []
