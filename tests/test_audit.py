@@ -245,3 +245,19 @@ def test_a_warehouse_without_pseudonyms_may_get_a_secret_again(wh):
     wh.cfg.secret_path.unlink()
     run_hqd(wh.cfg.db_path, "init", check=True)
     assert wh.cfg.secret_path.exists()
+
+
+def test_with_a_file_group_the_files_are_group_readable(tmp_path, monkeypatch):
+    import grp
+
+    group = grp.getgrgid(os.getgid()).gr_name  # a group this process may give its files
+    monkeypatch.setenv("HQD_FILE_GROUP", group)
+    db = tmp_path / "hqd.duckdb"
+    run_hqd(db, "init", check=True)
+    regions = write_csv(tmp_path / "regions.csv", REGIONS)
+    os.chmod(regions, 0o600)
+    run_hqd(db, "load", "regions", str(regions), check=True)
+    run_hqd(db, "quarantine", "--import", "1", "--out", str(tmp_path / "q.csv"), check=True)
+    modes = _modes(tmp_path)
+    assert (modes["hqd.duckdb"], modes["q.csv"], modes["hqd.duckdb.secret"]) == (0o640, 0o640, 0o600)
+    assert db.stat().st_gid == grp.getgrnam(group).gr_gid

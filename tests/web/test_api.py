@@ -76,7 +76,8 @@ def test_login_sets_a_signed_http_only_cookie_and_wrong_passwords_are_refused(cl
     assert c.post("/api/logout").status_code == 200
     assert c.get("/api/me").status_code == 401
     actions = [(u, a) for u, a in site.rows("SELECT user_name, action FROM audit_log ORDER BY audit_id")]
-    assert actions == [(None, "login_failed"), (None, "login_failed"), ("city", "login"), ("city", "logout")]
+    assert actions == [(None, "login_failed"), (None, "login_failed"), ("city", "login"), ("city", "logout"),
+                       (None, "refused")]  # the /api/me after logout: a 401, audited
 
 
 def test_a_disabled_user_loses_the_session_at_once(client_for, site):
@@ -218,7 +219,8 @@ def test_admin_only_routes_and_unknown_things(client_for):
     assert {u["user_name"] for u in admin.get("/api/users").json()["data"]} >= {"admin", "city", "hosp"}
     assert city.get("/api/users").json() == {"ok": False, "error_zh": "您的角色无权使用此功能",
                                              "error_en": "your role (analyst) may not use this"}  # fmt: skip
-    assert admin.get("/api/audit").json()["data"][0]["action"] == "login"
+    newest = admin.get("/api/audit").json()["data"][0]  # city's refusal just before
+    assert (newest["user_name"], newest["action"], newest["object"]) == ("city", "refused", "/api/users")
     assert admin.get("/api/indicators/nope").status_code == 404
     assert admin.get(f"/api/scorecard/{HOSP}?period=20x4").status_code == 404
     assert admin.get("/api/scorecard/NOPE").status_code == 403  # outside every scope: not even existence

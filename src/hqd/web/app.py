@@ -46,9 +46,12 @@ def _audit_refusal(request: Request, status: int, reason: str) -> None:
     from hqd.web.users import audit
 
     db: Db = request.app.state.db
-    with db.cursor() as con, db.write_lock:
-        audit(con, request.session.get("user"), "refused", {"status": status, "method": request.method,
-              "reason": reason[:200]}, client_of(request), obj=request.url.path, outcome="refused")  # fmt: skip
+    try:
+        with db.cursor() as con, db.write_lock:
+            audit(con, request.session.get("user"), "refused", {"status": status, "method": request.method,
+                  "reason": reason[:200]}, client_of(request), obj=request.url.path, outcome="refused")  # fmt: skip
+    except Exception:  # the refusal stands either way; a log that cannot be written is an operator's alarm
+        log.exception("could not audit the refusal of %s", request.url.path)
 
 
 def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None) -> FastAPI:
