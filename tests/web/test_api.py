@@ -77,7 +77,7 @@ def test_login_sets_a_signed_http_only_cookie_and_wrong_passwords_are_refused(cl
     assert c.get("/api/me").status_code == 401
     actions = [(u, a) for u, a in site.rows("SELECT user_name, action FROM audit_log ORDER BY audit_id")]
     assert actions == [(None, "login_failed"), (None, "login_failed"), ("city", "login"), ("city", "logout"),
-                       (None, "refused")]  # the /api/me after logout: a 401, audited
+                       (None, "refused")]  # fmt: skip  # the /api/me after logout: a 401, audited
 
 
 def test_a_disabled_user_loses_the_session_at_once(client_for, site):
