@@ -88,6 +88,23 @@ def test_entries_from_before_the_chain_are_reported_and_their_boundary_cannot_mo
     assert verify(wh.con, wh.secret).broken_at == ids[1]
 
 
+def test_concurrent_writers_on_separate_cursors_keep_one_chain(wh):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(i: int) -> None:
+        cur = wh.con.cursor()
+        try:
+            for j in range(10):
+                audit.record(cur, wh.secret, f"t{i}", "records_view", obj=f"{i}.{j}")
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(8)))
+    v = verify(wh.con, wh.secret)
+    assert v.intact and v.checked == 80 == wh.one("SELECT count(DISTINCT object) FROM audit_log")
+
+
 def test_the_web_wrapper_keeps_its_signature_and_derives_object_and_outcome(wh):
     web_audit(wh.con, "li", "upload", {"kind": "discharges", "import_id": 7, "status": "rejected"}, "1.2.3.4")
     web_audit(wh.con, None, "login_failed", {"username": "zhang"}, "1.2.3.4")
