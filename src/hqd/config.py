@@ -22,7 +22,8 @@ class AuthSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the warehouse lives, how much memory DuckDB may use, and the limits on uploads.
+    """Where the warehouse lives, how much memory DuckDB may use, the limits on uploads, and how the server and
+    files are guarded.
 
     The upload limits bound what one request can cost the server (see hqd.web.upload and
     hqd.ingest.xlsx_guard); their defaults take a 1,000,000-row front sheet, a few hundred MB of XML.
@@ -44,11 +45,28 @@ class Settings:
     worker_memory_mb: int = 8192  # HQD_UPLOAD_WORKER_MEMORY_MB: its address space (RLIMIT_AS)
     worker_seconds: int = 900  # HQD_UPLOAD_WORKER_SECONDS: the time it may take
     auth: AuthSettings = field(default_factory=AuthSettings)
+    # HQD_TRUSTED_PROXIES: comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed
+    trusted_proxies: str = ""
+    # HQD_FILE_GROUP: a group that may read the files hqd writes (0640); without it they are 0600
+    file_group: str | None = None
 
     @property
     def secret_path(self) -> Path:
         """The pseudonymisation secret sits beside the warehouse, never inside it."""
         return self.db_path.with_name(self.db_path.name + ".secret")
+
+    @property
+    def file_mode(self) -> int:
+        """The mode of every file hqd creates: owner only, or owner + the configured group reading."""
+        return 0o640 if self.file_group else 0o600
+
+    @property
+    def umask(self) -> int:
+        return 0o027 if self.file_group else 0o077
+
+
+class SettingError(ValueError):
+    """An environment setting hqd cannot use; the message is one Chinese + English sentence."""
 
 
 def _number(name: str, default: float, kind: type = int) -> Any:
@@ -95,4 +113,13 @@ def settings() -> Settings:
         worker_memory_mb=_number("HQD_UPLOAD_WORKER_MEMORY_MB", 8192),
         worker_seconds=_number("HQD_UPLOAD_WORKER_SECONDS", 900),
         auth=auth_settings(),
+        trusted_proxies=os.environ.get("HQD_TRUSTED_PROXIES", ""),
+        file_group=os.environ.get("HQD_FILE_GROUP") or None,
     )
+
+
+def restrict_files(cfg: Settings | None = None) -> int:
+    """Set the process umask so every file and directory hqd creates from here on (warehouse, WAL, exports,
+    reports, uploads, temporary files, the secret) is private to the owner, or readable by the configured
+    group. Returns the previous umask."""
+    return os.umask((cfg or settings()).umask)

@@ -225,7 +225,8 @@ def test_admin_only_routes_and_unknown_things(client_for):
     assert {u["user_name"] for u in admin.get("/api/users").json()["data"]} >= {"admin", "city", "hosp"}
     assert city.get("/api/users").json() == {"ok": False, "error_zh": "您的角色无权使用此功能",
                                              "error_en": "your role (analyst) may not use this"}  # fmt: skip
-    assert admin.get("/api/audit").json()["data"][0]["action"] == "login"
+    newest = admin.get("/api/audit").json()["data"][0]  # city's refusal just before
+    assert (newest["user_name"], newest["action"], newest["object"]) == ("city", "refused", "/api/users")
     assert admin.get("/api/indicators/nope").status_code == 404
     assert admin.get(f"/api/scorecard/{HOSP}?period=20x4").status_code == 404
     assert admin.get("/api/scorecard/NOPE").status_code == 403  # outside every scope: not even existence

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import duckdb
 
 from hqd.config import Settings, settings
 from hqd.warehouse import migrate
 from hqd.warehouse.macros import register_macros
+from hqd.warehouse.secret import SecretMissing, check_secret
 
 
 class WarehouseNotInitialised(RuntimeError):
@@ -24,12 +28,39 @@ def connect(cfg: Settings | None = None, *, read_only: bool = False) -> duckdb.D
             f"仓库 {cfg.db_path} 正被另一个进程使用，请稍后再试 / the warehouse {cfg.db_path} is in use by another "
             "process (a load or compute still running); try again when it has finished"
         ) from None
+    if not read_only:
+        protect(cfg, cfg.db_path, Path(f"{cfg.db_path}.wal"))
     con.execute(f"SET memory_limit = '{cfg.memory_limit}'")
     con.execute("SET preserve_insertion_order = true")
     if cfg.threads:
         con.execute(f"SET threads = {int(cfg.threads)}")
     register_macros(con)
     return con
+
+
+def protect(cfg: Settings, *paths: Path) -> None:
+    """Give the warehouse and its WAL the configured mode (0600, or 0640 and the group), whatever mode an
+    older hqd or a copy left them with; files of another owner are left as they are."""
+    gid = None
+    if cfg.file_group:
+        import grp
+
+        try:
+            gid = grp.getgrnam(cfg.file_group).gr_gid
+        except KeyError:
+            raise WarehouseNotInitialised(
+                f"HQD_FILE_GROUP 指定的组 {cfg.file_group} 不存在 / the group {cfg.file_group} of "
+                "HQD_FILE_GROUP does not exist"
+            ) from None
+    for path in paths:
+        try:
+            if not path.exists() or path.stat().st_uid != os.getuid():
+                continue
+            if gid is not None:
+                os.chown(path, -1, gid)
+            os.chmod(path, cfg.file_mode)
+        except PermissionError:
+            continue
 
 
 def open_initialised(cfg: Settings | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -41,6 +72,11 @@ def open_initialised(cfg: Settings | None = None, *, read_only: bool = False) ->
             f"The warehouse {cfg.db_path} does not exist; run `hqd init` first."
         )
     con = connect(cfg, read_only=read_only)
+    try:
+        check_secret(con, cfg.secret_path)
+    except SecretMissing as exc:
+        con.close()
+        raise WarehouseNotInitialised(str(exc)) from None
     latest = migrate.available()[-1].version
     have = migrate.current_version(con) if _has_migrations_table(con) else 0
     if have < latest:

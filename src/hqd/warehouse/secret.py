@@ -1,8 +1,10 @@
-"""The per-warehouse secret that keys patient pseudonyms, kept outside the DuckDB file.
+"""The per-warehouse secret that keys patient pseudonyms and the audit chain, kept outside the DuckDB file.
 
 身份证号 becomes HMAC-SHA256(secret, normalised id). The secret comes from $HQD_SECRET or from a 0600 file
-beside the warehouse, created on first use; without it the pseudonyms cannot be recomputed or reversed,
-and two warehouses with different secrets cannot be linked.
+beside the warehouse; without it the pseudonyms cannot be recomputed or reversed, and two warehouses with
+different secrets cannot be linked. So a secret is created only for a warehouse that holds nothing keyed by
+one: once pseudonyms (or a sealed audit log) exist, a missing secret is an error, never a reason to make a new
+one — a new secret would silently stop every new row linking with the old ones.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+
+import duckdb
 
 _BLOCK = 64  # SHA-256 block size
 
@@ -29,6 +33,51 @@ def load_secret(secret_path: Path, *, create: bool = True) -> bytes:
     with os.fdopen(fd, "wb") as fh:
         fh.write(value + b"\n")
     return value
+
+
+class SecretMissing(RuntimeError):
+    """The warehouse holds values keyed by its secret, and the secret is gone (one sentence, zh / en)."""
+
+
+def keyed_columns() -> list[tuple[str, str]]:
+    """(table, column) of every pseudonymised identifier: the id_hash fields of the catalog."""
+    from hqd.ingest.spec import kinds, load_kind
+
+    found = []
+    for kind in kinds():
+        spec = load_kind(kind)
+        found += [(spec.table, f.column) for f in spec.fields if f.type == "id_hash"]
+    return sorted(set(found))
+
+
+def keyed_rows(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The first table holding values keyed by the secret (a pseudonym, a sealed audit entry), or None."""
+    present = {
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'"
+        ).fetchall()
+    }
+    for table, column in [*keyed_columns(), ("audit_log", "mac")]:
+        if (table, column) in present and con.execute(
+            f'SELECT 1 FROM "{table}" WHERE "{column}" IS NOT NULL LIMIT 1'
+        ).fetchone():
+            return table
+    return None
+
+
+def check_secret(con: duckdb.DuckDBPyConnection, secret_path: Path) -> None:
+    """Refuse a warehouse whose secret is missing while rows keyed by it exist."""
+    if os.environ.get("HQD_SECRET") or secret_path.exists():
+        return
+    table = keyed_rows(con)
+    if table is not None:
+        raise SecretMissing(
+            f"密钥文件 {secret_path} 不存在，而仓库的 {table} 表已有用该密钥生成的假名或校验码；请从备份恢复密钥"
+            f"（新建密钥会使新旧记录无法关联） / the secret {secret_path} is missing while table {table} holds "
+            "values keyed by it; restore the secret from the backup (a new secret would silently break the "
+            "linkage of new rows with the old ones)"
+        )
 
 
 def normalise_id(value: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -271,11 +273,13 @@ def explore(ctx: Context, indicator_id: str, period: PeriodQ = None,
 
 
 @router.get("/indicators/{indicator_id}/records", summary="分子分母背后的记录 / records behind a value")
-def get_records(ctx: Context, indicator_id: str, org: Annotated[str, Query(max_length=40)], part: Part = "numerator",
-                period: PeriodQ = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+def get_records(ctx: Context, request: Request, indicator_id: str, org: Annotated[str, Query(max_length=40)],
+                part: Part = "numerator", period: PeriodQ = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                 size: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:  # fmt: skip
     p = period_or_default(ctx, period)
     header, rows, total = records(ctx, indicator_id, org, p, part, size, (page - 1) * size)
+    ctx.audit(request, "records_view", {"indicator": indicator_id, "org": org, "period": p, "part": part,
+                                        "page": page, "rows": len(rows)})  # fmt: skip
     return ok({"indicator_id": indicator_id, "org": org, "period": p, "part": part, "page": page, "size": size,
                "total": total, "columns": header, "rows": rows})  # fmt: skip
 
@@ -285,12 +289,14 @@ def export_records(ctx: Context, request: Request, indicator_id: str, fmt: Fmt,
                    org: Annotated[str, Query(max_length=40)], part: Part = "numerator",
                    period: PeriodQ = None) -> FileResponse:  # fmt: skip
     p = period_or_default(ctx, period)
-    path = _temp(f".{fmt}")
-    total = record_files.export_records(ctx, indicator_id, org, p, part, path)
-    ctx.audit(
-        request, "export", {"indicator": indicator_id, "org": org, "period": p, "part": part, "rows": total}
-    )
-    return _file(path, f"{indicator_id}_{org}_{p}_{part}.{fmt}")
+    with _temp(f".{fmt}") as path:
+        total = record_files.export_records(ctx, indicator_id, org, p, part, path)
+        ctx.audit(
+            request,
+            "export",
+            {"indicator": indicator_id, "org": org, "period": p, "part": part, "rows": total},
+        )
+        return _file(path, f"{indicator_id}_{org}_{p}_{part}.{fmt}")
 
 
 @router.get("/targets", summary="目标看板 / targets board")
@@ -376,20 +382,21 @@ def get_import(ctx: Context, import_id: IdPath) -> JSONResponse:
 
 
 @router.get("/imports/{import_id}/quarantine", summary="隔离行 / quarantined rows")
-def quarantine(ctx: Context, import_id: IdPath,
+def quarantine(ctx: Context, request: Request, import_id: IdPath,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                size: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:  # fmt: skip
     rows, total = imports.quarantined(ctx.con, ctx.scope, import_id, size, (page - 1) * size)
+    ctx.audit(request, "quarantine_view", {"import_id": import_id, "page": page, "rows": len(rows)})
     return ok({"import_id": import_id, "page": page, "size": size, "total": total, "rows": rows})
 
 
 @router.get("/imports/{import_id}/quarantine.{fmt}", summary="下载隔离行 / download the quarantined rows")
 def quarantine_file(ctx: Context, request: Request, import_id: IdPath,
                     fmt: Fmt) -> FileResponse:  # fmt: skip
-    path = _temp(f".{fmt}")
-    n = imports.export_quarantine(ctx.con, ctx.scope, import_id, path)
-    ctx.audit(request, "export", {"quarantine_of": import_id, "rows": n})
-    return _file(path, f"隔离行_quarantine_{import_id}.{fmt}")
+    with _temp(f".{fmt}") as path:
+        n = imports.export_quarantine(ctx.con, ctx.scope, import_id, path)
+        ctx.audit(request, "export", {"quarantine_of": import_id, "rows": n})
+        return _file(path, f"隔离行_quarantine_{import_id}.{fmt}")
 
 
 @router.get("/reports/org/{org}", summary="机构考核报告 / institution assessment report")
@@ -411,10 +418,10 @@ def _report(ctx: Ctx, request: Request, kind: str, code: str, period: str | None
     ctx.scope.check(code)
     if kind == "region" and ctx.scope.hospital:
         raise Forbidden("医院用户无权下载地区报告", "hospital users may not download region reports")
-    path = _temp(f".{fmt}")
-    build_report(ctx.con, kind, code, p, fmt, path, scope=ctx.scope)
-    ctx.audit(request, "report", {"kind": kind, "code": code, "period": p, "format": fmt})
-    return _file(path, f"{'机构报告' if kind == 'org' else '地区报告'}_{code}_{p}.{fmt}")
+    with _temp(f".{fmt}") as path:
+        build_report(ctx.con, kind, code, p, fmt, path, scope=ctx.scope)
+        ctx.audit(request, "report", {"kind": kind, "code": code, "period": p, "format": fmt})
+        return _file(path, f"{'机构报告' if kind == 'org' else '地区报告'}_{code}_{p}.{fmt}")
 
 
 @router.get("/audit", summary="审计日志 / audit log (admin)")
@@ -429,10 +436,18 @@ def get_users(ctx: Context) -> JSONResponse:
     return ok(list_users(ctx.con))
 
 
-def _temp(suffix: str) -> Path:
+@contextmanager
+def _temp(suffix: str) -> Iterator[Path]:
+    """A private temporary file for a download: handed to the response, which deletes it once sent; removed
+    here at once when building it fails (a refusal, a crash), so no export is left behind in the temp dir."""
     fd, name = tempfile.mkstemp(prefix="hqd-web-", suffix=suffix)
     os.close(fd)
-    return Path(name)
+    path = Path(name)
+    try:
+        yield path
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def _file(path: Path, filename: str) -> FileResponse:

@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hqd.config import Settings, settings
+from hqd.config import Settings, restrict_files, settings
 from hqd.web.db import Db
 from hqd.web.scope import Forbidden, NotFound
 from hqd.web.session import Unauthenticated
@@ -82,9 +83,27 @@ def _error(request: Request, status: int, zh: str, en: str) -> Response:
     return error_page(request, status, zh, en)
 
 
+def _audit_refusal(request: Request, status: int, reason: str) -> None:
+    """Every 401 and 403 leaves an entry: who (if anyone) was refused what path, from where."""
+    from hqd.web.session import client_of
+    from hqd.web.users import audit
+
+    db: Db = request.app.state.db
+    try:
+        with db.cursor() as con, db.write_lock:
+            audit(con, request.session.get("user"), "refused", {"status": status, "method": request.method,
+                  "reason": reason[:200]}, client_of(request), obj=request.url.path, outcome="refused")  # fmt: skip
+    except Exception:  # the refusal stands either way; a log that cannot be written is an operator's alarm
+        log.exception("could not audit the refusal of %s", request.url.path)
+
+
 def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None) -> FastAPI:
     """The application over one warehouse; `secure_cookie` adds the cookie's Secure flag (behind HTTPS)."""
     cfg = cfg or settings()
+    restrict_files(cfg)  # uploads, exports, reports and the WAL are created 0600 (0640 with HQD_FILE_GROUP)
+    from hqd.audit import trusted_networks
+
+    trusted_networks(cfg.trusted_proxies)  # a malformed HQD_TRUSTED_PROXIES stops the start, not a request
     db = Db(cfg)
 
     @asynccontextmanager
@@ -111,6 +130,7 @@ def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None
 
     @app.exception_handler(Unauthenticated)
     async def _unauth(request: Request, exc: Unauthenticated) -> Response:
+        await run_in_threadpool(_audit_refusal, request, 401, "log in first")
         if _wants_json(request):
             return JSONResponse(
                 {"ok": False, "error_zh": "请先登录", "error_en": "log in first"}, status_code=401
@@ -119,6 +139,7 @@ def create_app(cfg: Settings | None = None, *, secure_cookie: bool | None = None
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        await run_in_threadpool(_audit_refusal, request, 403, exc.en)
         return _error(request, 403, exc.zh, exc.en)
 
     @app.exception_handler(NotFound)

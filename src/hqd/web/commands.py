@@ -12,7 +12,7 @@ from rich.table import Table
 from hqd.terminal import console, err
 
 users_app = typer.Typer(help="看板用户 / dashboard users", no_args_is_help=True)
-CLI = "cli"  # the audit log's user of the command line's admin actions
+LOCAL = "local"  # the source address of a command-line change in the audit log
 Name = Annotated[str, typer.Argument(help="用户名 / user name")]
 
 
@@ -30,6 +30,24 @@ def _open():
         raise fail(str(exc)) from None
 
 
+def cli_actor() -> str:
+    """The audit log's actor of a change made on the command line: the operating-system account that ran it."""
+    import getpass
+
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "os:unknown"
+
+
+def cli_audit(con, action: str, obj: str, detail: dict, outcome: str) -> None:
+    """An audit entry for a refused change made on the command line (accepted changes are audited by the
+    users functions themselves); the source is the local machine."""
+    from hqd.web.users import audit
+
+    audit(con, cli_actor(), action, {**detail, "via": "cli"}, LOCAL, obj=obj, outcome=outcome)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
@@ -44,12 +62,13 @@ def serve(
 def run_server(host: str, port: int, secure_cookie: bool = False) -> None:
     import uvicorn
 
+    from hqd.config import SettingError
     from hqd.warehouse.connection import WarehouseNotInitialised
     from hqd.web.app import create_app
 
     try:
         app = create_app(secure_cookie=secure_cookie)
-    except WarehouseNotInitialised as exc:
+    except (WarehouseNotInitialised, SettingError) as exc:
         raise fail(str(exc)) from None
     console.print(f"看板 dashboard: http://{host}:{port}/  · API: http://{host}:{port}/api/openapi.json")
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -74,8 +93,9 @@ def users_add(
         password = typer.prompt("密码 password", hide_input=True, confirmation_prompt=True)
     con = _open()
     try:
-        u = add_user(con, name, role, scope, password, display_name, by=CLI)
+        u = add_user(con, name, role, scope, password, display_name, by=cli_actor(), client=LOCAL)
     except UserError as exc:
+        cli_audit(con, "user_add", name, {"role": role, "scope": scope, "error": str(exc)}, "refused")
         raise fail(str(exc)) from None
     finally:
         con.close()
@@ -99,14 +119,16 @@ def users_list() -> None:
     console.print(table)
 
 
-def _change(done: str, call) -> None:
-    """Run one users change on the warehouse; a refusal is one sentence and exit status 1."""
+def _change(done: str, action: str, name: str, call) -> None:
+    """Run one users change on the warehouse as the command line's actor; a refusal is audited, one sentence
+    and exit status 1."""
     from hqd.web.users import UserError
 
     con = _open()
     try:
-        call(con)
+        call(con, cli_actor())
     except UserError as exc:
+        cli_audit(con, action, name, {"error": str(exc)}, "refused")
         raise fail(str(exc)) from None
     finally:
         con.close()
@@ -118,7 +140,12 @@ def users_disable(name: Name) -> None:
     """停用用户（其会话立即失效）/ Disable a user; their sessions end at once."""
     from hqd.web.users import disable_user
 
-    _change(f"已停用 disabled {name}", lambda con: disable_user(con, name, by=CLI))
+    _change(
+        f"已停用 disabled {name}",
+        "user_disable",
+        name,
+        lambda con, by: disable_user(con, name, by=by, client=LOCAL),
+    )
 
 
 @users_app.command("enable")
@@ -126,7 +153,12 @@ def users_enable(name: Name) -> None:
     """启用用户 / Enable a disabled user."""
     from hqd.web.users import enable_user
 
-    _change(f"已启用 enabled {name}", lambda con: enable_user(con, name, by=CLI))
+    _change(
+        f"已启用 enabled {name}",
+        "user_enable",
+        name,
+        lambda con, by: enable_user(con, name, by=by, client=LOCAL),
+    )
 
 
 @users_app.command("unlock")
@@ -134,7 +166,12 @@ def users_unlock(name: Name) -> None:
     """解除登录锁定 / Lift the lock that repeated failed logins put on an account."""
     from hqd.web.users import unlock_user
 
-    _change(f"已解锁 unlocked {name}", lambda con: unlock_user(con, name, by=CLI))
+    _change(
+        f"已解锁 unlocked {name}",
+        "user_unlock",
+        name,
+        lambda con, by: unlock_user(con, name, by=by, client=LOCAL),
+    )
 
 
 @users_app.command("reset-password")
@@ -149,7 +186,12 @@ def users_reset_password(
 
     if password is None:
         password = typer.prompt("新密码 new password", hide_input=True, confirmation_prompt=True)
-    _change(f"已重置密码 password reset for {name}", lambda con: reset_password(con, name, password, by=CLI))
+    _change(
+        f"已重置密码 password reset for {name}",
+        "password_reset",
+        name,
+        lambda con, by: reset_password(con, name, password, by=by, client=LOCAL),
+    )
 
 
 @users_app.command("role")
@@ -163,8 +205,8 @@ def users_role(
     """修改角色（及范围；其会话全部结束）/ Change a user's role (and scope); all their sessions end."""
     from hqd.web.users import set_role
 
-    _change(f"已修改 changed {name}: {role}{' ' + scope if scope else ''}",
-            lambda con: set_role(con, name, role, scope, by=CLI))  # fmt: skip
+    _change(f"已修改 changed {name}: {role}{' ' + scope if scope else ''}", "user_role", name,
+            lambda con, by: set_role(con, name, role, scope, by=by, client=LOCAL))  # fmt: skip
 
 
 @users_app.command("scope")
@@ -174,13 +216,13 @@ def users_scope(
     """修改范围（角色不变；其会话全部结束）/ Change a user's scope, keeping the role; all their sessions end."""
     from hqd.web.users import UserError, set_role
 
-    def call(con) -> None:
+    def call(con, by: str) -> None:
         row = con.execute("SELECT role FROM users WHERE user_name = ?", [name]).fetchone()
         if row is None:
             raise UserError(f"用户 {name} 不存在 / there is no user {name}")
-        set_role(con, name, row[0], scope, by=CLI)
+        set_role(con, name, row[0], scope, by=by, client=LOCAL)
 
-    _change(f"已修改范围 scope of {name}: {scope}", call)
+    _change(f"已修改范围 scope of {name}: {scope}", "user_role", name, call)
 
 
 @users_app.command("totp")
@@ -191,12 +233,12 @@ def users_totp(name: Name) -> None:
 
     shown: list[tuple[str, str]] = []
 
-    def call(con) -> None:
+    def call(con, by: str) -> None:
         from hqd.config import settings
 
-        shown.append(enrol_totp(con, name, load_secret(settings().secret_path), by=CLI))
+        shown.append(enrol_totp(con, name, load_secret(settings().secret_path), by=by, client=LOCAL))
 
-    _change(f"已登记动态口令 TOTP enrolled for {name}", call)
+    _change(f"已登记动态口令 TOTP enrolled for {name}", "totp_enrol", name, call)
     secret, uri = shown[0]
     console.print(f"密钥 secret: {secret}", markup=False, highlight=False)
     console.print(f"otpauth URI: {uri}", markup=False, highlight=False)

@@ -130,7 +130,14 @@ def upload_as(ctx: Any, kind: str, filename: str, data: bytes) -> dict[str, Any]
         except Forbidden as refused:
             # The route's own audit entry is written after a successful load only; a refusal is logged here.
             detail = {"kind": kind, "file": filename, "reason": refused.en}
-            audit(con, ctx.scope.user.name, "upload_refused", detail)
+            audit(con, ctx.scope.user.name, "upload_refused", detail, ctx.client, obj=kind, outcome="refused")
+            raise
+        except Exception as exc:  # a refused kind or a crashed load: audited here, then answered as before
+            # the exception's type only: its message could quote a cell of the file (an identifier)
+            with ctx.db.cursor() as fresh:  # `con` may be left in a failed transaction
+                audit(fresh, ctx.scope.user.name, "upload", {"kind": kind, "file": filename, "bytes": len(data),
+                      "error": type(exc).__name__}, ctx.client,
+                      outcome="refused" if isinstance(exc, NotFound) else "failed")  # fmt: skip
             raise
 
 

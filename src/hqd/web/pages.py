@@ -204,6 +204,8 @@ def records_page(request: Request, ctx: Context, indicator: str, org: str, perio
     p = period_or_default(ctx, period)
     size = 50
     header, rows, total = records(ctx, indicator, org, p, part, size, (page - 1) * size)
+    ctx.audit(request, "records_view", {"indicator": indicator, "org": org, "period": p, "part": part, "page": page,
+                                        "rows": len(rows)})  # fmt: skip
     from hqd.web.orgs import find_indicator
     from hqd.web.orgs import org as org_of
 
@@ -295,5 +297,6 @@ def import_page(
 ) -> HTMLResponse:
     d = imports.get_import(ctx.con, ctx.scope, import_id)
     rows, total = imports.quarantined(ctx.con, ctx.scope, import_id, 100, (page - 1) * 100)
+    ctx.audit(request, "quarantine_view", {"import_id": import_id, "page": page, "rows": len(rows)})
     return render(request, ctx, "import.html", d=d, rows=rows, total=total, page=page,
                   pages=max(1, math.ceil(total / 100)))  # fmt: skip

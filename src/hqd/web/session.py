@@ -56,16 +56,20 @@ class Ctx:
     scope: Scope
     lang: str
     session: Session | None = None
+    client: str | None = None  # the caller's address (client_of), for audit entries written off the request
 
     @property
     def csrf_token(self) -> str:
         return self.session.csrf_token if self.session else ""
 
-    def audit(self, request: Request, action: str, detail: dict) -> None:
+    def audit(self, request: Request, action: str, detail: dict, *, obj: str | None = None,
+              outcome: str | None = None) -> None:  # fmt: skip
         from hqd.web.users import audit
 
         with self.db.write_lock:
-            audit(self.con, self.scope.user.name, action, detail, client_of(request))
+            audit(
+                self.con, self.scope.user.name, action, detail, client_of(request), obj=obj, outcome=outcome
+            )
 
 
 def _hash(session_id: str) -> str:
@@ -73,7 +77,13 @@ def _hash(session_id: str) -> str:
 
 
 def client_of(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address: the socket's peer, or X-Forwarded-For when the peer is a trusted proxy
+    (HQD_TRUSTED_PROXIES)."""
+    from hqd.audit import source_address, trusted_networks
+
+    peer = request.client.host if request.client else None
+    trusted = trusted_networks(request.app.state.db.cfg.trusted_proxies)
+    return source_address(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
 def lang_of(request: Request) -> str:
@@ -138,7 +148,7 @@ def context(request: Request) -> Iterator[Ctx]:
         user = get_user(con, session.user_name) if session else None
         if user is None:
             raise Unauthenticated()
-        yield Ctx(db, con, scope_of(con, user), lang_of(request), session)
+        yield Ctx(db, con, scope_of(con, user), lang_of(request), session, client_of(request))
 
 
 def same_origin(request: Request) -> bool:

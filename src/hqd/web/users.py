@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -320,17 +319,19 @@ def verify_totp(con: duckdb.DuckDBPyConnection, name: str, code: str, secret: by
 
 
 def audit(con: duckdb.DuckDBPyConnection, user: str | None, action: str, detail: dict[str, Any] | None = None,
-          client: str | None = None) -> None:  # fmt: skip
-    con.execute(
-        "INSERT INTO audit_log VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?)",
-        [datetime.now(), user, action, json.dumps(detail or {}, ensure_ascii=False, default=str), client],
-    )
+          client: str | None = None, *, obj: str | None = None, outcome: str | None = None) -> None:  # fmt: skip
+    """One chained entry of the audit log (hqd.audit); object and outcome are read from the action and its
+    detail when not given. The server calls this under db.write_lock; the chain itself is atomic anyway."""
+    from hqd import audit as chain
+
+    chain.record(
+        con, chain.secret_of(con), user, action,
+        obj=obj if obj is not None else chain.derive_object(action, detail),
+        outcome=outcome or chain.derive_outcome(action, detail), detail=detail, client=client,
+    )  # fmt: skip
 
 
 def audit_entries(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict[str, Any]]:
-    rows = con.execute(
-        "SELECT audit_id, logged_at, user_name, action, detail, client FROM audit_log ORDER BY audit_id DESC LIMIT ?",
-        [limit],
-    ).fetchall()
-    keys = ("audit_id", "logged_at", "user_name", "action", "detail", "client")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    from hqd import audit as chain
+
+    return chain.entries(con, limit)
