@@ -4,7 +4,7 @@ spaces, full-width characters or the case of an organisation code updates the re
 from __future__ import annotations
 
 import pytest
-from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge
+from tests.conftest import CLINIC, COUNTY, DISCHARGE_HEADER, HOSP, discharge, write_xlsx
 
 FULL = str.maketrans(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -110,4 +110,32 @@ def test_record_numbers_keep_their_case(seeded):
 
 def test_an_empty_marker_in_a_record_number_is_still_missing(seeded):
     s = seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("ＮＵＬＬ")]))
+    assert s.quarantined == 1 and seeded.reasons(s.import_id) == [(2, "病案号", "required")]
+
+
+def test_a_member_written_as_a_full_width_lower_case_code_resolves_to_the_institution(seeded):
+    header = ["组织名称", "组织类型", "牵头单位代码", "成员单位", "加入日期"]
+    rows = [
+        header,
+        ["乙县医共体", "紧密型县域医共体", COUNTY, full_width(CLINIC).lower() + " ", "2024-01-01"],
+    ]
+    s = seeded.load("memberships", seeded.file("m.csv", rows))
+    assert (s.new, s.quarantined) == (1, 0)
+    assert seeded.one("SELECT member_code FROM memberships") == CLINIC
+
+
+@pytest.mark.parametrize("written", ["A123\t", "A123\n", "\tＡ１２３\r\n"])
+def test_a_record_number_ending_in_a_tab_or_line_break_in_a_workbook_updates_the_record(seeded, written):
+    seeded.load("discharges", seeded.file("d1.csv", [DISCHARGE_HEADER, discharge("A123")]))
+    path = write_xlsx(
+        seeded.root / "d2.xlsx", {"首页": [DISCHARGE_HEADER, discharge(written, 总费用="12000")]}
+    )
+    s = seeded.load("discharges", path)
+    assert (s.new, s.updated, s.quarantined) == (0, 1, 0)
+    assert seeded.rows("SELECT mrn, total_cost FROM discharges") == [("A123", 12000.0)]
+
+
+def test_a_record_number_of_only_a_tab_is_missing(seeded):
+    path = write_xlsx(seeded.root / "d.xlsx", {"首页": [DISCHARGE_HEADER, discharge("\t")]})
+    s = seeded.load("discharges", path)
     assert s.quarantined == 1 and seeded.reasons(s.import_id) == [(2, "病案号", "required")]

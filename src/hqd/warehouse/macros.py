@@ -114,6 +114,8 @@ PARSERS = {
     "hqd_icd9": "(n) AS CASE WHEN regexp_full_match(n, '[0-9]{2}(\\.[0-9A-Za-z]{1,12})?') THEN n END",
     # The leading code of "1.医嘱离院" / "1-医嘱离院" / "1 医嘱离院".
     "hqd_code_prefix": "(n) AS nullif(regexp_extract(n, '^([0-9A-Za-z]+)\\s*[.\\-、:\\s]\\s*\\S', 1), '')",
+    # A record number (病案号, 转诊单号 …): normalised like a code, with tabs and line breaks also trimmed.
+    "hqd_identifier": f"(n) AS CASE WHEN NOT hqd_is_empty_n(n) THEN nullif(trim(n, '{_WS}'), '') END",
     # Header-style key for looking up data elements by name: no spaces, upper case.
     "hqd_key": "(n) AS upper(regexp_replace(rtrim(n, ':'), '\\s+', '', 'g'))",
 }
@@ -121,10 +123,12 @@ PARSERS = {
 MACROS = {
     # Half-width, trimmed text; the base of every parser.
     # translate() is slow in DuckDB, so it runs only on the rare cells that hold a full-width character
-    # (an all-ASCII cell, whose byte length equals its length, skips even the regex).
+    # (an all-ASCII cell, whose byte length equals its length, skips even the regex). trim() with a list of
+    # characters costs four times plain trim(), so only the rare non-ASCII cells have tabs and line breaks
+    # trimmed here; record numbers, the keys that must compare exactly, trim them always (hqd_identifier).
     "hqd_norm": (
         "(s) AS CASE WHEN strlen(CAST(s AS VARCHAR)) = length(CAST(s AS VARCHAR)) "
-        f"THEN trim(CAST(s AS VARCHAR), '{_WS}') WHEN regexp_matches(CAST(s AS VARCHAR), '[{_FULL_CLASS}]') "
+        f"THEN trim(CAST(s AS VARCHAR)) WHEN regexp_matches(CAST(s AS VARCHAR), '[{_FULL_CLASS}]') "
         f"THEN trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}'), '{_WS}') "
         f"ELSE trim(CAST(s AS VARCHAR), '{_WS}') END"
     ),
