@@ -65,7 +65,7 @@ PARSERS = {
     # reaches it; the clean-up path reads only well-grouped separators (not 1,00,0). inf and nan (also from
     # 1e309) are no numbers a report can hold: hqd_number refuses them.
     "hqd_number_any": (
-        "(n) AS CASE WHEN NOT contains(n, '_') THEN coalesce(TRY_CAST(n AS DOUBLE), "
+        "(n) AS CASE WHEN strpos(n, '_') = 0 THEN coalesce(TRY_CAST(n AS DOUBLE), "
         f"CASE WHEN regexp_full_match(n, '{_GROUPED}') THEN TRY_CAST(replace(rtrim(n, '%'), ',', '') AS DOUBLE) END) END"
     ),
     "hqd_number": "(n) AS CASE WHEN isfinite(hqd_number_any_n(n)) THEN hqd_number_any_n(n) END",
