@@ -16,7 +16,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from rich.table import Table
 
 from hqd.catalog import CatalogError
-from hqd.config import settings
+from hqd.config import SettingError, settings
 from hqd.ingest.spec import kinds
 from hqd.ingest.summary import Summary
 from hqd.terminal import console, err
@@ -620,6 +620,9 @@ def main() -> None:
         app()
     except CatalogError as exc:
         err.print(f"[red]{exc}[/red]")
+        sys.exit(1)
+    except SettingError as exc:
+        err.print(str(exc), markup=False, highlight=False)
         sys.exit(1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ class AuthSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the warehouse lives, how much memory DuckDB may use, the limits on uploads, and how the server and
+    """Where the warehouse lives, how much memory DuckDB may use, the limits on uploads, the dates a load finds plausible, and how the server and
     files are guarded.
 
     The upload limits bound what one request can cost the server (see hqd.web.upload and
@@ -49,6 +50,13 @@ class Settings:
     trusted_proxies: str = ""
     # HQD_FILE_GROUP: a group that may read the files hqd writes (0640); without it they are 0600
     file_group: str | None = None
+    date_min: dt.date = dt.date(1900, 1, 1)
+    date_max_days_ahead: int = 365
+
+    @property
+    def date_window(self) -> tuple[dt.date, dt.date]:
+        """The dates a cell may hold (both ends included): older or later ones are typing slips (1800, 9999)."""
+        return self.date_min, dt.date.today() + dt.timedelta(days=self.date_max_days_ahead)
 
     @property
     def secret_path(self) -> Path:
@@ -66,7 +74,8 @@ class Settings:
 
 
 class SettingError(ValueError):
-    """An environment setting hqd cannot use; the message is one Chinese + English sentence."""
+    """An environment setting hqd cannot use; the message is one Chinese + English sentence naming it and what
+    is expected."""
 
 
 def _number(name: str, default: float, kind: type = int) -> Any:
@@ -79,8 +88,8 @@ def _number(name: str, default: float, kind: type = int) -> Any:
     except ValueError:
         value = None
     if value is None or value <= 0:
-        raise SystemExit(f"环境变量 {name}={raw!r} 应为正数 / the environment variable {name}={raw!r} must be "
-                         "a positive number")  # fmt: skip
+        raise SettingError(f"环境变量 {name}={raw!r} 应为正数 / the environment variable {name}={raw!r} must be "
+                           "a positive number")  # fmt: skip
     return value
 
 
@@ -94,6 +103,27 @@ def auth_settings() -> AuthSettings:
         idle_minutes=int(_number("HQD_SESSION_IDLE_MINUTES", d.idle_minutes)),
         absolute_hours=float(_number("HQD_SESSION_HOURS", d.absolute_hours, float)),
     )
+
+
+def _date_setting(name: str, default: dt.date) -> dt.date:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else default
+    except ValueError:
+        raise SettingError(
+            f"环境变量 {name} 的值“{raw}”不是日期（应为 1900-01-01 这样的形式） / "
+            f"{name} is '{raw}', not a date (expected e.g. 1900-01-01)"
+        ) from None
+
+
+def _int_setting(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SettingError(
+            f"环境变量 {name} 的值“{raw}”不是整数 / {name} is '{raw}', not a whole number"
+        ) from None
 
 
 def settings() -> Settings:
@@ -115,6 +145,9 @@ def settings() -> Settings:
         auth=auth_settings(),
         trusted_proxies=os.environ.get("HQD_TRUSTED_PROXIES", ""),
         file_group=os.environ.get("HQD_FILE_GROUP") or None,
+        # The plausible window of every date a file holds (older or later dates are quarantined).
+        date_min=_date_setting("HQD_DATE_MIN", dt.date(1900, 1, 1)),
+        date_max_days_ahead=_int_setting("HQD_DATE_MAX_DAYS_AHEAD", 365),
     )
 
 

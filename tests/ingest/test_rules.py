@@ -266,3 +266,25 @@ def test_rule_out_of_scope_stored(seeded):
     assert seeded.rows("SELECT from_org FROM referrals") == [(CLINIC,)]
     message = seeded.one("SELECT message_en FROM quarantine WHERE import_id = ?", [s.import_id])
     assert CLINIC in message and "cannot be replaced" in message
+
+
+def test_rule_implausible_date(seeded):
+    header = [*DISCHARGE_HEADER, "出生日期"]
+    s, reasons = quarantined(seeded, "discharges", [header, [*discharge("A1"), "1800-01-01"]])
+    assert reasons == [(2, "出生日期", "implausible_date")]
+    message = seeded.one("SELECT message_zh FROM quarantine WHERE import_id = ?", [s.import_id])
+    assert "出生日期" in message and "1800-01-01" in message and "1900-01-01" in message
+
+
+def test_rule_future_date(seeded):
+    rows = [
+        ["卡片编号", "疾病名称", "现住址区划代码", "发病日期", "报告日期"],
+        ["C1", "水痘", "990102", "2024-03-04", "2024-03-05"],
+        ["C2", "水痘", "990102", "2024-03-04", "2999-03-05"],
+    ]
+    s, reasons = quarantined(seeded, "idr-cases", rows)
+    assert s.new == 1 and (3, "报告日期", "future_date") in reasons
+    message = seeded.one(
+        "SELECT message_en FROM quarantine WHERE import_id = ? AND rule = 'future_date'", [s.import_id]
+    )
+    assert "报告日期" in message and "2999-03-05" in message

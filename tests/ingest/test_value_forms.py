@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.conftest import DISCHARGE_HEADER, HOSP, discharge
+from tests.conftest import COUNTY, DISCHARGE_HEADER, HOSP, discharge, write_xlsx
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,9 @@ def test_length_of_stay_is_derived_from_the_dates_when_missing(seeded):
     ]
 
 
-@pytest.mark.parametrize("written", ["inf", "NaN", "1e400"])
+@pytest.mark.parametrize(
+    "written", ["inf", "-inf", "Infinity", "NaN", "1e400", "1e309", "1_000", "1,00,0", "12,34", "1.0_5"]
+)
 def test_infinite_or_not_a_number_values_are_refused(seeded, written):
     s = seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("A1", 总费用=written)]))
     assert s.quarantined == 1 and seeded.reasons(s.import_id) == [(2, "总费用", "invalid_number")]
@@ -135,3 +137,66 @@ def test_text_is_kept_as_written(seeded, written):
     ]
     s = seeded.load("targets", seeded.file("t.csv", rows))
     assert s.new == 1 and seeded.one("SELECT target_value FROM targets") == written
+
+
+@pytest.mark.parametrize("written", ["1_000", "1e309", "NaN", "inf", "1,00,0"])
+def test_a_whole_number_in_a_form_the_contract_does_not_list_is_refused(seeded, written):
+    s = seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("A1", 住院次数=written)]))
+    assert (s.new, s.quarantined) == (0, 1)
+    assert seeded.reasons(s.import_id) == [(2, "住院次数", "invalid_integer")]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"), [("1,234,567.5", 1234567.5), ("1.5e4", 15000.0), ("+12,000", 12000.0)]
+)
+def test_well_grouped_separators_and_spreadsheet_exponents_are_numbers(seeded, written, expected):
+    s = seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("A1", 总费用=written)]))
+    assert s.new == 1 and seeded.one("SELECT total_cost FROM discharges") == expected
+
+
+@pytest.mark.parametrize("written", ["1_000", "1e309", "NaN", "inf"])
+def test_a_reported_value_in_a_form_the_contract_does_not_list_is_refused(seeded, written):
+    rows = [["机构代码", "统计期", "门诊人次", "医疗收入"], [HOSP, "2024", written, "100"]]
+    s = seeded.load("values", seeded.file("v.csv", rows))
+    assert (s.new, s.quarantined) == (1, 1)
+    assert seeded.reasons(s.import_id) == [(2, "门诊人次", "invalid_number")]
+    assert seeded.rows("SELECT element FROM reported_values") == [("medical_revenue",)]
+
+
+FULL_DIGITS = str.maketrans("0123456789,.%-", "０１２３４５６７８９，．％－")
+WIDE = ["机构代码", "统计期", "门诊人次", "医疗收入", "门诊患者满意度"]
+CELLS = ["12,345", "-0.5", "1234.56", "95.5%", "88"]
+
+
+def _wide_and_long(cells: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    wide = [WIDE, [HOSP, "2024Q1", *cells[2:]], [COUNTY, "2024Q1", cells[0], cells[1], cells[4]]]
+    long = [["机构代码", "统计期", "数据项", "数值"]]
+    long += [[HOSP, "2024Q1", e, c] for e, c in zip(WIDE[2:], cells[2:], strict=True)]
+    long += [[COUNTY, "2024Q1", e, c] for e, c in zip(WIDE[2:], [cells[0], cells[1], cells[4]], strict=True)]
+    return wide, long
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_full_width_digits_read_as_ascii_in_wide_and_long_values_files(seeded, layout, file_type):
+    # By hand: 门诊人次 is a whole number (1234.56 is not), 医疗收入 may not be negative, 满意度 is 0-100.
+    expected = [
+        ("12990100MB1234567X", "medical_revenue", 95.5),
+        ("12990100MB1234567X", "outpatient_satisfaction", 88.0),
+        ("12990121MB7654321Y", "outpatient_satisfaction", 88.0),
+        ("12990121MB7654321Y", "outpatient_visits", 12345.0),
+    ]
+    summaries = []
+    for spelling, cells in (("ascii", CELLS), ("full", [c.translate(FULL_DIGITS) for c in CELLS])):
+        rows = dict(zip(("wide", "long"), _wide_and_long(cells), strict=True))[layout]
+        path = (
+            seeded.file(f"{spelling}.csv", rows, encoding="utf-8")
+            if file_type == "csv"
+            else write_xlsx(seeded.root / f"{spelling}.xlsx", {"数据": rows})
+        )
+        s = seeded.load("values", path)
+        summaries.append((s.new, s.updated, s.unchanged, s.quarantined))
+        assert sorted(r[2] for r in seeded.reasons(s.import_id)) == ["invalid_integer", "out_of_range"]
+        assert seeded.rows("SELECT org_code, element, value FROM reported_values ORDER BY 1, 2") == expected
+    # The full-width file holds the same values: every row it shares with the ASCII one is unchanged.
+    assert summaries == [(4, 0, 0, 2), (0, 0, 4, 2)]

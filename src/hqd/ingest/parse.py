@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hqd.config import settings
 from hqd.ingest.headers import repeat_slot
 from hqd.ingest.source import SourceRows
 from hqd.ingest.spec import Field, KindSpec
@@ -31,6 +32,7 @@ UNKNOWN_RULE = {
     "institution_or_region": "unknown_organisation",
 }
 BOOKKEEPING = {"import_id", "row_hash"}
+DATE_TYPES = {"date", "datetime", "date_or_year"}
 SIMPLE_MACRO = {
     "integer": "hqd_integer_n", "number": "hqd_number_n", "date": "hqd_date_n", "datetime": "hqd_datetime_n",
     "period": "hqd_period_n", "org_code": "hqd_org_code_n", "region_code": "hqd_region_code_n",
@@ -85,6 +87,11 @@ def _parse_expr(f: Field, slot: str, secret: bytes) -> str:
     r, n, t = raw(slot), norm(slot), f.type
     if t == "text":
         return f"(CASE WHEN hqd_is_empty_text({r}) THEN NULL ELSE hqd_text({r}) END)"
+    if t == "identifier":
+        # A record number (病案号, 转诊单号, 卡片编号 …) is compared and stored normalised, as every code is:
+        # half-width, trimmed, so a resend with "Ａ１２３ " updates the record "A123". Case is kept: the
+        # contract declares no record number case-insensitive (organisation codes are upper-cased by their type).
+        return f"hqd_identifier_n({n})"
     if t == "bool" and (f.true_labels or f.false_labels):
         yes = ", ".join(sql_str(x) for x in f.true_labels) or "NULL"
         no = ", ".join(sql_str(x) for x in f.false_labels) or "NULL"
@@ -118,6 +125,8 @@ def _field_issues(f: Field, slot: str, src: SourceRows, parsed: str, issues: Iss
     r, n = raw(slot), norm(slot)
     label = src.labels.get(slot, sql_str(f.header))
     present = f"NOT hqd_is_empty_text({r})" if f.type == "text" else f"NOT hqd_is_empty_n({n})"
+    if f.type == "identifier":
+        present = f"{parsed} IS NOT NULL"  # a cell holding only a tab is as empty as a blank one
     if f.required:
         issues.add(f"NOT ({present}) AND {parsed} IS NULL", label, r, "required")
     if f.type == "element_value":
@@ -131,6 +140,10 @@ def _field_issues(f: Field, slot: str, src: SourceRows, parsed: str, issues: Iss
     if rule:
         hint = sql_str(valuesets()[f.valueset].hint()) if f.type == "code" else "NULL"
         issues.add(f"{present} AND {parsed} IS NULL", label, r, rule, hint=hint)
+    if f.type in DATE_TYPES:
+        lo, hi = settings().date_window
+        issues.add(f"CAST({parsed} AS DATE) NOT BETWEEN DATE '{lo}' AND DATE '{hi}'", label, r,
+                   "implausible_date", lo=sql_str(str(lo)), hi=sql_str(str(hi)))  # fmt: skip
     bounds = [(f"{parsed} < {f.min}", f.min), (f"{parsed} > {f.max}", f.max)]
     cond = " OR ".join(c for c, v in bounds if v is not None)
     if cond:
@@ -152,7 +165,8 @@ def _known(f: Field, value: str, spec: KindSpec) -> str:
 
 def _references(spec: KindSpec, src: SourceRows, values: dict[str, str], derived: list[str],
                 issues: Issues) -> None:  # fmt: skip
-    """Unknown institutions and regions; members named instead of coded are resolved to codes."""
+    """Unknown institutions and regions; members named instead of coded are resolved to codes (a code
+    compares normalised, as every code does: a full-width or lower-case code names the same institution)."""
     for f in spec.fields:
         if not f.ref or f.column not in src.slots or (f.outside_ok is True and not f.resolve_name):
             continue
@@ -160,7 +174,7 @@ def _references(spec: KindSpec, src: SourceRows, values: dict[str, str], derived
         outside = f" AND NOT coalesce({f.outside_ok}, false)" if isinstance(f.outside_ok, str) else ""
         if f.resolve_name:
             resolved = (
-                f"coalesce((SELECT min(org_code) FROM institutions i WHERE i.org_code = upper({value})), "
+                f"coalesce((SELECT min(org_code) FROM institutions i WHERE i.org_code = upper(hqd_norm({value}))), "
                 f"(SELECT min(org_code) FROM institutions i WHERE i.name = {value}))"
             )
             derived.append(f"{resolved} AS {q(f.resolved_column)}")

@@ -14,6 +14,7 @@ from hqd.catalog import CatalogError, catalog_dir, load_yaml
 
 TYPES = {
     "text",
+    "identifier",
     "integer",
     "number",
     "date",

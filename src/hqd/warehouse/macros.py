@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import duckdb
 
-# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space map to their half-width forms.
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space map to their half-width forms (as NFKC does).
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 _HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
-_FULL_SQL, _HALF_SQL = _FULL.replace("'", "''"), _HALF.replace("'", "''")
+# In SQL the no-break space also becomes a space (NFKC), and zero-width spaces and stray BOMs are dropped
+# (translate() deletes the characters it has no counterpart for): a key copied from a web page, or from a
+# second file appended to the first, must compare equal to the same key typed plainly.
+_FULL_SQL = (_FULL + "\u00a0\u200b\ufeff").replace("'", "''")
+_HALF_SQL = (_HALF + " ").replace("'", "''")
+_FULL_CLASS = "\uff01-\uff5e\u3000\u00a0\u200b\ufeff"
+# Surrounding whitespace: spaces, tabs and line breaks (a quoted cell may end in one).
+_WS = " \t\r\n"
 
 EMPTY_MARKERS = ("", "NULL", "null", "Null", "-", "/", "无", "—", "--")
 
@@ -40,6 +47,10 @@ _DATETIME_FORMATS = [
 ]
 
 
+# A number with thousands separators and/or a trailing percent sign.
+_GROUPED = "[+-]?([0-9]{1,3}(,[0-9]{3})*|[0-9]+)(\\.[0-9]+)?%?"
+
+
 def _sql_list(items: list[str] | tuple[str, ...]) -> str:
     return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in items) + "]"
 
@@ -48,9 +59,15 @@ def _sql_list(items: list[str] | tuple[str, ...]) -> str:
 # these; the hqd_<name>(s) wrappers below normalise first, for use on raw text.
 PARSERS = {
     "hqd_is_empty": f"(n) AS (n IS NULL OR n IN {tuple(EMPTY_MARKERS)!r})",
-    # Plain numbers take the fast cast; "1,234.5" and "12.5%" go through the clean-up; inf and nan are no
-    # numbers a report can hold.
-    "hqd_number_any": "(n) AS coalesce(TRY_CAST(n AS DOUBLE), TRY_CAST(replace(regexp_replace(n, '%$', ''), ',', '') AS DOUBLE))",
+    # The forms of the contract: plain decimals (also 1.5e-05, as a spreadsheet writes a small number),
+    # thousands separators in groups of three (1,234.5) and a trailing % (12.5%). Plain numbers take the fast
+    # cast, which alone would also read 1_000 (DuckDB's digit separator), so a cell with an underscore never
+    # reaches it; the clean-up path reads only well-grouped separators (not 1,00,0). inf and nan (also from
+    # 1e309) are no numbers a report can hold: hqd_number refuses them.
+    "hqd_number_any": (
+        "(n) AS CASE WHEN strpos(n, '_') = 0 THEN coalesce(TRY_CAST(n AS DOUBLE), "
+        f"CASE WHEN regexp_full_match(n, '{_GROUPED}') THEN TRY_CAST(replace(rtrim(n, '%'), ',', '') AS DOUBLE) END) END"
+    ),
     "hqd_number": "(n) AS CASE WHEN isfinite(hqd_number_any_n(n)) THEN hqd_number_any_n(n) END",
     "hqd_integer": (
         "(n) AS CASE WHEN hqd_number_n(n) = floor(hqd_number_n(n)) AND abs(hqd_number_n(n)) < 9e15 "
@@ -97,6 +114,8 @@ PARSERS = {
     "hqd_icd9": "(n) AS CASE WHEN regexp_full_match(n, '[0-9]{2}(\\.[0-9A-Za-z]{1,12})?') THEN n END",
     # The leading code of "1.医嘱离院" / "1-医嘱离院" / "1 医嘱离院".
     "hqd_code_prefix": "(n) AS nullif(regexp_extract(n, '^([0-9A-Za-z]+)\\s*[.\\-、:\\s]\\s*\\S', 1), '')",
+    # A record number (病案号, 转诊单号 …): normalised like a code, with tabs and line breaks also trimmed.
+    "hqd_identifier": f"(n) AS CASE WHEN NOT hqd_is_empty_n(n) THEN nullif(trim(n, '{_WS}'), '') END",
     # Header-style key for looking up data elements by name: no spaces, upper case.
     "hqd_key": "(n) AS upper(regexp_replace(rtrim(n, ':'), '\\s+', '', 'g'))",
 }
@@ -104,11 +123,14 @@ PARSERS = {
 MACROS = {
     # Half-width, trimmed text; the base of every parser.
     # translate() is slow in DuckDB, so it runs only on the rare cells that hold a full-width character
-    # (an all-ASCII cell, whose byte length equals its length, skips even the regex).
+    # (an all-ASCII cell, whose byte length equals its length, skips even the regex). trim() with a list of
+    # characters costs four times plain trim(), so only the rare non-ASCII cells have tabs and line breaks
+    # trimmed here; record numbers, the keys that must compare exactly, trim them always (hqd_identifier).
     "hqd_norm": (
-        "(s) AS CASE WHEN strlen(CAST(s AS VARCHAR)) = length(CAST(s AS VARCHAR)) THEN trim(CAST(s AS VARCHAR)) "
-        "WHEN regexp_matches(CAST(s AS VARCHAR), '[\uff01-\uff5e\u3000]') "
-        f"THEN trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}')) ELSE trim(CAST(s AS VARCHAR)) END"
+        "(s) AS CASE WHEN strlen(CAST(s AS VARCHAR)) = length(CAST(s AS VARCHAR)) "
+        f"THEN trim(CAST(s AS VARCHAR)) WHEN regexp_matches(CAST(s AS VARCHAR), '[{_FULL_CLASS}]') "
+        f"THEN trim(translate(CAST(s AS VARCHAR), '{_FULL_SQL}', '{_HALF_SQL}'), '{_WS}') "
+        f"ELSE trim(CAST(s AS VARCHAR), '{_WS}') END"
     ),
     # Empty markers in text as written (no normalisation: text cells keep their full-width characters).
     "hqd_is_empty_text": (
