@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from hqd.safe_cells import safe_text
+
 from .algorithms import REGISTRY, EwsParameterError
 
 REQUIRED = ("series", "t", "date", "count")
@@ -214,10 +216,10 @@ def detect(
         rng_i, ub, al = results[i]
         for r, t in enumerate(rng_i):
             out_rows.append(
-                [
-                    s.name,
+                [  # the free-text cells are neutralised; count_text has been checked to be a number
+                    safe_text(s.name),
                     str(t),
-                    s.labels[t - 1],
+                    safe_text(s.labels[t - 1]),
                     s.count_text[t - 1],
                     _fmt(ub[r]),
                     "" if math.isnan(al[r]) else str(int(al[r])),

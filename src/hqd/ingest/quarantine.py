@@ -134,6 +134,7 @@ def export(con: duckdb.DuckDBPyConnection, import_id: int, out: Path) -> int:
 
 
 def _cell(value: object) -> object:
+    """A stored cell of the row as it was read (text; `write_table` neutralises what could be a formula)."""
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
