@@ -137,7 +137,7 @@ def test_cli_user_changes_are_audited_with_the_os_user(seeded):
 
     seeded.con.close()
     db = seeded.cfg.db_path
-    run_hqd(db, "users", "add", "wang", "--role", "hospital", "--scope", HOSP, "--password", "Wang-Hosp-2025!",
+    run_hqd(db, "users", "add", "wang", "--role", "hospital", "--scope", HOSP, "--password", "Hospital-Pass-2025!",
             check=True)  # fmt: skip
     run_hqd(db, "users", "disable", "wang", check=True)
     assert run_hqd(db, "users", "disable", "nobody").returncode == 1

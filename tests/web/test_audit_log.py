@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import DISCHARGE_HEADER, HOSP, discharge
+from tests.web.conftest import log_in
 from tests.web.site import PASSWORD
 from typer.testing import CliRunner
 
@@ -94,7 +95,7 @@ def test_failed_and_refused_uploads_are_audited(app, client_for, site, monkeypat
     rejected = c.post("/api/imports", data={"kind": "discharges"},
                       files={"file": ("bad.csv", "甲,乙\n1,2\n".encode("gbk"), "text/csv")})  # fmt: skip
     assert rejected.json()["data"]["status"] == "rejected"
-    assert client_for("hosp").post("/api/imports", data={"kind": "discharges"},
+    assert client_for("hosp").post("/api/imports", data={"kind": "institutions"},
                                    files={"file": ("x.csv", b"a,b\n", "text/csv")}).status_code == 403  # fmt: skip
 
     # a loader that crashes (simulated: no real input is known to crash it, which is the point of the test)
@@ -108,6 +109,7 @@ def test_failed_and_refused_uploads_are_audited(app, client_for, site, monkeypat
     got = [r[:4] for r in _log(site, start) if r[1] != "login"]
     rejected_id = str(rejected.json()["data"]["import_id"])  # a rejected file is still an import, its object
     assert got == [("city", "upload", "x.csv", "refused"), ("city", "upload", rejected_id, "rejected"),
+                   ("hosp", "upload_refused", "institutions", "refused"),  # the kind a hospital may not load
                    ("hosp", "refused", "/api/imports", "refused"), ("city", "upload", "d.csv", "failed")]  # fmt: skip
 
 
@@ -135,7 +137,7 @@ def test_the_chain_verifies_after_real_requests_and_the_cli_names_a_tampered_ent
 def _crash_client(app) -> TestClient:
     """City's session on a client that answers a crash with 500 as the server does, instead of raising."""
     c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False, raise_server_exceptions=False)
-    assert c.post("/api/login", json={"username": "city", "password": PASSWORD}).status_code == 200
+    log_in(c, "city")
     return c
 
 
@@ -178,7 +180,7 @@ def test_no_temporary_file_is_left_after_uploads_and_exports(app, client_for, si
     iid = _upload_with_a_bad_row(c)  # success
     c.post("/api/imports", data={"kind": "discharges"},
            files={"file": ("bad.csv", "甲,乙\n1,2\n".encode("gbk"), "text/csv")})  # fmt: skip  # rejected
-    client_for("hosp").post("/api/imports", data={"kind": "discharges"},
+    client_for("hosp").post("/api/imports", data={"kind": "institutions"},
                             files={"file": ("x.csv", b"a,b\n", "text/csv")})  # fmt: skip  # refused
     assert c.get(f"/api/imports/{iid}/quarantine.xlsx").status_code == 200
     assert c.get(f"/api/indicators/gk3.04/records.csv?org={HOSP}&period=2024").status_code == 200

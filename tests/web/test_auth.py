@@ -274,16 +274,18 @@ def test_users_cli_enables_unlocks_resets_and_changes_role_and_scope(site):
         actions = [
             a
             for (a,) in con.execute(
-                "SELECT action FROM audit_log WHERE user_name = 'cli' ORDER BY audit_id"
+                "SELECT action || ' ' || outcome FROM audit_log WHERE user_name LIKE 'os:%' ORDER BY audit_id"
             ).fetchall()
         ]
     finally:
         con.close()
-    assert actions == [
-        "user_disable",
-        "user_enable",
-        "user_unlock",
-        "password_reset",
-        "user_role",
-        "user_role",
+    assert actions == [  # every change, and every refusal, under the operating-system account that ran it
+        "user_disable ok",
+        "user_enable ok",
+        "user_unlock ok",
+        "password_reset refused",  # the weak password
+        "password_reset ok",
+        "user_role ok",
+        "user_role ok",
+        "user_role refused",  # no such user
     ]

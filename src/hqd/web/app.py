@@ -85,13 +85,16 @@ def _error(request: Request, status: int, zh: str, en: str) -> Response:
 
 def _audit_refusal(request: Request, status: int, reason: str) -> None:
     """Every 401 and 403 leaves an entry: who (if anyone) was refused what path, from where."""
-    from hqd.web.session import client_of
+    from hqd.web.session import SESSION_COOKIE, client_of, find_session
     from hqd.web.users import audit
 
     db: Db = request.app.state.db
     try:
+        with db.cursor() as con:
+            session = find_session(db, con, request.cookies.get(SESSION_COOKIE))
+            user = session.user_name if session else None
         with db.cursor() as con, db.write_lock:
-            audit(con, request.session.get("user"), "refused", {"status": status, "method": request.method,
+            audit(con, user, "refused", {"status": status, "method": request.method,
                   "reason": reason[:200]}, client_of(request), obj=request.url.path, outcome="refused")  # fmt: skip
     except Exception:  # the refusal stands either way; a log that cannot be written is an operator's alarm
         log.exception("could not audit the refusal of %s", request.url.path)

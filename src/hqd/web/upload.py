@@ -40,7 +40,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hqd.config import Settings
 from hqd.ingest.xlsx_guard import MiB, XlsxLimits, XlsxRejected, inspect_xlsx, read_in_worker
 from hqd.web import imports
-from hqd.web.scope import Forbidden, NotFound
 from hqd.web.session import Ctx
 
 log = logging.getLogger("hqd.web")
@@ -293,14 +292,7 @@ def accept_upload(ctx: Ctx, request: Request, kind: str, file: UploadFile) -> di
                                                "import_id": refused.import_id})  # fmt: skip
         raise
     fh.seek(0)
-    try:
-        # the spooled file mapped, not copied: the loader writes it out without a second copy in memory
-        with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if size else nullcontext(b"") as data:
-            return imports.upload_as(ctx, kind, name, data)  # type: ignore[arg-type]
-    except (Forbidden, NotFound):
-        raise
-    except Exception as exc:  # a crashed load is audited, then answered 500 by the application
-        ctx.audit(
-            request, "upload_failed", {"kind": kind, "file": name, "bytes": size, "error": str(exc)[:300]}
-        )
-        raise
+    # The spooled file mapped, not copied: the loader writes it out without a second copy in memory. A crashed
+    # load is audited by imports.upload_as (the exception's type only), then answered 500 by the application.
+    with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if size else nullcontext(b"") as data:
+        return imports.upload_as(ctx, kind, name, data)  # type: ignore[arg-type]
