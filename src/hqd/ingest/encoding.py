@@ -2,18 +2,32 @@
 
 DuckDB reads only UTF-8 here (its other encodings come from an extension an offline network cannot
 fetch), so the file is decoded strictly in the first encoding that works and rewritten as UTF-8 for
-DuckDB's CSV reader. The same pass finds the header row and writes each record's line number, as the
-user sees it, in front of the record: DuckDB skips blank lines and cannot say which line a record came
-from, and a quoted cell may span lines (tracked by quote parity, so continuation lines are not numbered).
+DuckDB's CSV reader. The same pass sees the file as a spreadsheet user does, so DuckDB never has to guess:
+
+- line ends are LF, CRLF or CR (old Mac), mixed at will; each is one line break, and the rewrite uses LF;
+- each record is written as `line<delim>defect<delim>cells`: the line number the user sees (DuckDB skips
+  blank lines and cannot say which line a record came from) and, for a record that cannot be read as the
+  header says, what is wrong with it (`misaligned_row:<cells>` or `unclosed_quote:<first>:<last>`);
+- a defective record is written without any of its cells: no value of a broken row (where identifiers
+  may sit in any column) reaches the warehouse, and DuckDB has nothing left to misparse;
+- a quoted cell may span lines; such a record is one row (numbered by its first line) when its cells line
+  up with the header, and an unclosed quote (one that swallowed whole rows, or runs to the end of the
+  file) turns every non-blank line it merged into a quarantined row, so `read` counts what the user sees.
+
+Lines without a double quote (nearly all of them) are only counted, at C speed (`str.count`); lines with
+one are parsed by Python's csv module and written back in canonical form, so DuckDB reads the cells
+Python saw, whatever stray quotes the sender left.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import multiprocessing
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +35,17 @@ from pathlib import Path
 CHUNK = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 HEADER_SEARCH_LINES = 30
+HEADER_SEARCH_BYTES = 16 * 1024 * 1024
 _CANDIDATES = ("utf-8", "gbk", "gb18030")
 _LABEL = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8-BOM", "gbk": "GBK", "gb18030": "GB18030"}
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+MISALIGNED = "misaligned_row"
+UNCLOSED = "unclosed_quote"
 
 
 @dataclass
 class TextLayout:
-    """What the decoding pass learned about a text file; `data_paths` hold `line<delim>record` lines."""
+    """What the decoding pass learned about a text file; `data_paths` hold `line<d>defect<d>record` lines."""
 
     encoding: str
     delimiter: str
@@ -35,6 +53,7 @@ class TextLayout:
     header_line: int  # 1-based line number of the header row
     data_paths: list[Path]
     multiline: bool = False  # some quoted cell spans lines (DuckDB must then read without parallelism)
+    line_ends: str = "LF"  # LF, CRLF, CR or mixed, as the file was saved
 
 
 class Undecodable(Exception):
@@ -108,56 +127,173 @@ def transcode(
     raise Undecodable(offsets)
 
 
+class _Lines:
+    """The lines of a decoded range, without their line ends; remembers whether the end was reached."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._it = self._split(chunks)
+        self.exhausted = False
+        self.taken: list[str] | None = None  # lines handed out while a quoted record is being read
+
+    @staticmethod
+    def _split(chunks: Iterator[str]) -> Iterator[str]:
+        pending = ""
+        for chunk in chunks:
+            pending += chunk
+            if pending.endswith("\r"):  # perhaps the first half of a CRLF cut by the chunk
+                text, pending = pending[:-1], "\r"
+            else:
+                text, pending = pending, ""
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            cut = text.rfind("\n")
+            if cut < 0:
+                pending = text + pending
+                continue
+            yield from text[:cut].split("\n")
+            pending = text[cut + 1 :] + pending
+        pending = pending.replace("\r\n", "\n").replace("\r", "\n")
+        if pending:
+            yield from pending.removesuffix("\n").split("\n")
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            text = next(self._it)
+        except StopIteration:
+            self.exhausted = True
+            raise
+        if self.taken is not None:
+            self.taken.append(text)
+        return text
+
+    def with_newlines(self) -> Iterator[str]:
+        """What the csv module needs to keep a line break inside a quoted cell."""
+        for text in self:
+            yield text + "\n"
+
+
 class _Numberer:
-    """Writes complete lines as `line<delim>record`, leaving the continuation lines of quoted cells alone."""
+    """Writes each record as `line<d>defect<d>cells`; see the module docstring for the rules."""
 
-    def __init__(self, out, delimiter: str, first_line: int, in_quote: bool = False) -> None:
+    def __init__(self, out, delimiter: str, first_line: int, header: list[str]) -> None:
         self.out = out
-        self.delimiter = delimiter
+        self.d = delimiter
         self.line = first_line
-        self.in_quote = in_quote
+        self.width = len(header)
+        # A header may end in empty cells (a trailing delimiter): rows may omit those.
+        self.needed = max((i + 1 for i, h in enumerate(header) if h.strip()), default=self.width)
         self.multiline = False
+        self._buf = io.StringIO(newline="")
+        self._writer = csv.writer(self._buf, delimiter=delimiter, lineterminator="\n")
 
-    def write(self, block: str) -> None:
-        lines = block.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        parts = []
-        d = self.delimiter
+    def run(self, lines: _Lines) -> None:
+        d, w1, write = self.d, self.width - 1, self.out.write
+        parts: list[str] = []
         for text in lines:
-            text = text.removesuffix("\r")
-            if self.in_quote:
-                parts.append(text)
-                self.multiline = True
-            elif text:
-                parts.append(f"{self.line}{d}{text}")
-            if '"' in text and text.count('"') % 2:
-                self.in_quote = not self.in_quote
+            line = self.line
             self.line += 1
-        if parts:
-            self.out.write("\n".join(parts) + "\n")
+            if '"' not in text:
+                if text.count(d) == w1:
+                    parts.append(f"{line}{d}{d}{text}\n")
+                else:
+                    parts.append(self._plain(line, text))
+            else:
+                parts.append(self._quoted(line, text, lines))
+            if len(parts) >= 4096:
+                write("".join(parts))
+                parts.clear()
+        write("".join(parts))
+
+    def _blank(self, cells: list[str]) -> bool:
+        return not any(c.strip() for c in cells)
+
+    def _plain(self, line: int, text: str) -> str:
+        """A line without quotes whose cell count differs from the header's."""
+        cells = text.split(self.d)
+        if self._blank(cells):
+            return ""
+        return self._record(line, cells, text)
+
+    def _record(self, line: int, cells: list[str], text: str | None) -> str:
+        d = self.d
+        n = len(cells)
+        if n < self.needed:
+            return f"{line}{d}{MISALIGNED}:{n}:{self.needed}\n"
+        if n > self.width and not self._blank(cells[self.width :]):
+            return f"{line}{d}{MISALIGNED}:{n}:{self.width}\n"
+        if text is not None and n == self.width:
+            return f"{line}{d}{d}{text}\n"
+        return f"{line}{d}{d}{self._canonical(cells[: self.width])}\n"
+
+    def _canonical(self, cells: list[str]) -> str:
+        self._buf.seek(0)
+        self._buf.truncate()
+        self._writer.writerow(cells)
+        return self._buf.getvalue()[:-1]
+
+    def _quoted(self, line: int, text: str, lines: _Lines) -> str:
+        """A line with a double quote: parsed by the csv module, which reads on while a quoted cell is open."""
+        lines.taken = [text]
+        source = itertools.chain([text + "\n"], lines.with_newlines())
+        reader = csv.reader(source, delimiter=self.d)
+        cells = next(reader, [])
+        taken, lines.taken = lines.taken, None
+        self.line = line + len(taken)
+        # The reader asks for another line only while a quoted cell is open: running out means unclosed.
+        open_at_end = lines.exhausted
+        if len(taken) == 1 and not open_at_end:
+            return "" if self._blank(cells) else self._record(line, cells, None)
+        last = line + len(taken) - 1
+        # Lines that would be whole rows on their own were swallowed by a stray quote; a line break inside
+        # a real cell leaves at most one of the first and last lines looking like a whole row.
+        least = self.needed - 1
+        full = [t.count(self.d) >= least for t in taken]
+        swallowed = open_at_end or any(full[1:-1]) or (full[0] and full[-1])
+        if not swallowed and self.needed <= len(cells) and self._blank(cells[self.width :]):
+            self.multiline = True
+            return self._record(line, cells, None)
+        d = self.d
+        return "".join(
+            f"{line + k}{d}{UNCLOSED}:{line}:{last}\n" for k, t in enumerate(taken) if t.strip(f" {d}")
+        )
+
+
+def _line_ends(sample: bytes) -> str:
+    crlf = sample.count(b"\r\n")
+    cr, lf = sample.count(b"\r") - crlf, sample.count(b"\n") - crlf
+    kinds = [name for name, n in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if n]
+    return kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "LF")
 
 
 def _find_header(
     path: Path, codec: str, is_header: Callable[[list[str]], bool]
-) -> tuple[int, list[str], str, int]:
-    """(header line number, cells, delimiter, byte offset of the first data line), reading line by line."""
-    offset = line_no = searched = 0
+) -> tuple[int, list[str], str, int, str]:
+    """(header line number, cells, delimiter, byte offset of the first data line, line ends).
+
+    Lines are cut at LF, CRLF or CR on the bytes: neither byte occurs inside a GBK, GB18030 or UTF-8 character.
+    """
     with path.open("rb") as fh:
-        for raw_line in fh:
-            line_no += 1
-            start, offset = offset, offset + len(raw_line)
-            text = raw_line.decode("utf-8-sig" if codec == "utf-8-sig" and start == 0 else _body(codec))
-            cleaned = text.rstrip("\r\n")
-            if not cleaned.strip().strip(",\t"):
-                continue
-            searched += 1
-            delimiter = _delimiter(cleaned)
-            cells = _split_row(cleaned, delimiter)
-            if is_header(cells):
-                return line_no, cells, delimiter, offset
-            if searched >= HEADER_SEARCH_LINES:
-                break
+        sample = fh.read(HEADER_SEARCH_BYTES)
+    line_no = searched = 0
+    start = 0
+    for m in itertools.chain(_LINE_END.finditer(sample), [None]):
+        end, after = (m.start(), m.end()) if m else (len(sample), len(sample))
+        if m is None and start >= len(sample):
+            break
+        raw_line, line_start, start = sample[start:end], start, after
+        line_no += 1
+        text = raw_line.decode("utf-8-sig" if codec == "utf-8-sig" and line_start == 0 else _body(codec))
+        if not text.strip().strip(",\t"):
+            continue
+        searched += 1
+        delimiter = _delimiter(text)
+        cells = _split_row(text, delimiter)
+        if is_header(cells):
+            return line_no, cells, delimiter, after, _line_ends(sample)
+        if searched >= HEADER_SEARCH_LINES:
+            break
     raise NoHeader()
 
 
@@ -166,8 +302,10 @@ def _body(codec: str) -> str:
 
 
 def _count(path: Path, start: int, end: int) -> tuple[int, int]:
-    """Newlines and double quotes between two offsets (neither byte occurs inside a GBK/GB18030/UTF-8 character)."""
+    """Line breaks (LF, CRLF or CR) and double quotes between two offsets (no byte of them occurs inside a
+    GBK/GB18030/UTF-8 character)."""
     lines = quotes = 0
+    last = b""
     with path.open("rb") as fh:
         fh.seek(start)
         remaining = end - start
@@ -176,13 +314,17 @@ def _count(path: Path, start: int, end: int) -> tuple[int, int]:
             if not chunk:
                 break
             remaining -= len(chunk)
-            lines += chunk.count(b"\n")
+            lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if last == b"\r" and chunk[:1] == b"\n":
+                lines -= 1  # a CRLF cut by the chunk was counted twice
+            last = chunk[-1:]
             quotes += chunk.count(b'"')
     return lines, quotes
 
 
 def _ranges(path: Path, data_start: int, first_line: int, parts: int) -> list[tuple[int, int, int]]:
-    """(start, end, first line) of each range, cut at line ends outside quoted cells."""
+    """(start, end, first line) of each range, cut after an LF outside quoted cells (a file with CR-only
+    line ends has none, and is decoded as one range)."""
     size = path.stat().st_size
     if parts <= 1 or size - data_start < PARALLEL_MIN_BYTES:
         return [(data_start, size, first_line)]
@@ -205,24 +347,34 @@ def _ranges(path: Path, data_start: int, first_line: int, parts: int) -> list[tu
     return out
 
 
-def number_range(
-    path: Path, start: int, end: int, codec: str, delimiter: str, first_line: int, out_path: Path
-) -> bool:
-    """Decode one byte range and write its numbered records; returns whether a quoted cell spans lines."""
+def _chunks(path: Path, start: int, end: int, codec: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    with path.open("rb") as fh, out_path.open("w", encoding="utf-8", newline="") as out:
-        numberer = _Numberer(out, delimiter, first_line)
+    with path.open("rb") as fh:
         fh.seek(start)
-        remaining, pending = end - start, ""
+        remaining = end - start
         while remaining > 0:
             chunk = fh.read(min(CHUNK, remaining))
+            if not chunk:
+                break
             remaining -= len(chunk)
-            pending += decoder.decode(chunk, final=remaining <= 0)
-            cut = pending.rfind("\n") + 1
-            numberer.write(pending[:cut])
-            pending = pending[cut:]
-        if pending:
-            numberer.write(pending + "\n")
+            yield decoder.decode(chunk, final=remaining <= 0)
+        yield decoder.decode(b"", final=True)
+
+
+def number_range(
+    path: Path,
+    start: int,
+    end: int,
+    codec: str,
+    delimiter: str,
+    first_line: int,
+    out_path: Path,
+    header: list[str] | None = None,
+) -> bool:
+    """Decode one byte range and write its numbered records; returns whether a quoted cell spans lines."""
+    with out_path.open("w", encoding="utf-8", newline="") as out:
+        numberer = _Numberer(out, delimiter, first_line, header or [])
+        numberer.run(_Lines(_chunks(path, start, end, codec)))
     return numberer.multiline
 
 
@@ -234,10 +386,10 @@ def _transcode_with(
     progress: Callable[[int], None] | None,
     parts: int,
 ) -> TextLayout:
-    header_line, header, delimiter, data_start = _find_header(path, codec, is_header)
+    header_line, header, delimiter, data_start, line_ends = _find_header(path, codec, is_header)
     ranges = _ranges(path, data_start, header_line + 1, parts)
     jobs = [
-        (path, a, b, _body(codec), delimiter, line, workdir / f"data{i}.csv")
+        (path, a, b, _body(codec), delimiter, line, workdir / f"data{i}.csv", header)
         for i, (a, b, line) in enumerate(ranges)
     ]
     if len(jobs) == 1:
@@ -250,5 +402,5 @@ def _transcode_with(
     if progress:
         progress(path.stat().st_size)
     return TextLayout(
-        _LABEL[codec], delimiter, header, header_line, [job[-1] for job in jobs], any(multiline)
+        _LABEL[codec], delimiter, header, header_line, [job[-2] for job in jobs], any(multiline), line_ends
     )
