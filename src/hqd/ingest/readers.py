@@ -209,6 +209,8 @@ def _load_sheet(
     (its cells were shifted, so any column may hold an identifier): it is staged with its cell count and
     without any of its cells, like a misaligned CSV record."""
     width = len(hm.headers)
+    # Rows come padded to the sheet's widest row, the header too: its columns end at its last filled cell.
+    used = max((i + 1 for i, h in enumerate(hm.headers) if h.strip()), default=width)
     table = f"stage_p{index}"
     cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
     ctx.con.execute(f"CREATE TEMP TABLE {table} (_row BIGINT, _defect VARCHAR, {cols})")
@@ -222,8 +224,8 @@ def _load_sheet(
             blank += 1
             continue
         defect = None
-        if filled[-1] >= width:
-            defect = f"{MISALIGNED}:{filled[-1] + 1}:{width}"
+        if filled[-1] >= used:
+            defect = f"{MISALIGNED}:{filled[-1] + 1}:{used}"
             texts = []
         texts = texts[:width] + [None] * (width - min(len(texts), width))
         batch[0].append(offset)
