@@ -10,6 +10,7 @@ promised and outside what is generated here.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.ingest.test_identifier_leaks import (
@@ -24,6 +25,13 @@ from tests.ingest.test_identifier_leaks import (
     warehouse_bytes,
 )
 
+
+@pytest.fixture
+def city(client_for):
+    """Logged in once for all the examples (a login hashes the password: seconds on a busy machine)."""
+    return client_for("city")
+
+
 breaks = st.dictionaries(
     st.integers(min_value=1, max_value=N_ROWS),  # which data line (at most one break each)
     st.tuples(st.sampled_from(BREAKS), st.floats(min_value=0, max_value=1)),  # what, and where in the line
@@ -34,9 +42,7 @@ breaks = st.dictionaries(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=10_000), plan=breaks)
-def test_randomly_broken_uploads_leak_no_identifier_anywhere(
-    site, client_for, warehouse_env, tmp_path, seed, plan
-):
+def test_randomly_broken_uploads_leak_no_identifier_anywhere(site, city, warehouse_env, tmp_path, seed, plan):
     persons = people(seed, N_ROWS)
     lines = clean_file(persons)
     for number, (char, where) in plan.items():
@@ -45,7 +51,7 @@ def test_randomly_broken_uploads_leak_no_identifier_anywhere(
         lines[number] = text[:at] + char + text[at:]
     text = "\n".join(lines) + "\n"
     secrets = secrets_of(persons)
-    client = client_for("city")
+    client = city
     r = client.post(
         "/api/imports",
         data={"kind": "discharges"},
