@@ -53,7 +53,6 @@ class TextLayout:
     header_line: int  # 1-based line number of the header row
     data_paths: list[Path]
     multiline: bool = False  # some quoted cell spans lines (DuckDB must then read without parallelism)
-    line_ends: str = "LF"  # LF, CRLF, CR or mixed, as the file was saved
 
 
 class Undecodable(Exception):
@@ -168,14 +167,11 @@ class _Lines:
             self.taken.append(text)
         return text
 
-    def with_newlines(self) -> Iterator[str]:
-        """What the csv module needs to keep a line break inside a quoted cell."""
-        for text in self:
-            yield text + "\n"
-
 
 class _Numberer:
     """Writes each record as `line<d>defect<d>cells`; see the module docstring for the rules."""
+
+    FLUSH_LINES = 8192
 
     def __init__(self, out, delimiter: str, first_line: int, header: list[str]) -> None:
         self.out = out
@@ -185,67 +181,82 @@ class _Numberer:
         # A header may end in empty cells (a trailing delimiter): rows may omit those.
         self.needed = max((i + 1 for i, h in enumerate(header) if h.strip()), default=self.width)
         self.multiline = False
-        self._buf = io.StringIO(newline="")
-        self._writer = csv.writer(self._buf, delimiter=delimiter, lineterminator="\n")
+        self.buf = io.StringIO(newline="")
+        self.writer = csv.writer(self.buf, delimiter=delimiter, lineterminator="\n")
+        self._next: str | None = None  # the line the csv reader is to start its next record with
+
+    def _source(self, lines: _Lines) -> Iterator[str]:
+        """What the one csv reader reads: the line handed to it, then (while a quoted cell is open) the
+        lines after it, each with the line break the csv module keeps inside a quoted cell."""
+        while True:
+            if self._next is not None:
+                text, self._next = self._next, None
+            else:
+                try:
+                    text = next(lines)
+                except StopIteration:
+                    return
+            yield text + "\n"
 
     def run(self, lines: _Lines) -> None:
-        d, w1, write = self.d, self.width - 1, self.out.write
-        parts: list[str] = []
+        d, w1, write = self.d, self.width - 1, self.buf.write
+        reader = csv.reader(self._source(lines), delimiter=d)
+        n = 0
         for text in lines:
             line = self.line
             self.line += 1
             if '"' not in text:
                 if text.count(d) == w1:
-                    parts.append(f"{line}{d}{d}{text}\n")
+                    write(f"{line}{d}{d}{text}\n")
                 else:
-                    parts.append(self._plain(line, text))
+                    self._plain(line, text)
             else:
-                parts.append(self._quoted(line, text, lines))
-            if len(parts) >= 4096:
-                write("".join(parts))
-                parts.clear()
-        write("".join(parts))
+                self._quoted(line, text, lines, reader)
+            n += 1
+            if n >= self.FLUSH_LINES:
+                self._flush()
+                n = 0
+        self._flush()
 
-    def _blank(self, cells: list[str]) -> bool:
+    def _flush(self) -> None:
+        self.out.write(self.buf.getvalue())
+        self.buf.seek(0)
+        self.buf.truncate()
+
+    @staticmethod
+    def _blank(cells: list[str]) -> bool:
         return not any(c.strip() for c in cells)
 
-    def _plain(self, line: int, text: str) -> str:
+    def _plain(self, line: int, text: str) -> None:
         """A line without quotes whose cell count differs from the header's."""
         cells = text.split(self.d)
-        if self._blank(cells):
-            return ""
-        return self._record(line, cells, text)
+        if not self._blank(cells):
+            self._record(line, cells, text)
 
-    def _record(self, line: int, cells: list[str], text: str | None) -> str:
-        d = self.d
-        n = len(cells)
+    def _record(self, line: int, cells: list[str], text: str | None) -> None:
+        d, n = self.d, len(cells)
         if n < self.needed:
-            return f"{line}{d}{MISALIGNED}:{n}:{self.needed}\n"
-        if n > self.width and not self._blank(cells[self.width :]):
-            return f"{line}{d}{MISALIGNED}:{n}:{self.width}\n"
-        if text is not None and n == self.width:
-            return f"{line}{d}{d}{text}\n"
-        return f"{line}{d}{d}{self._canonical(cells[: self.width])}\n"
+            self.buf.write(f"{line}{d}{MISALIGNED}:{n}:{self.needed}\n")
+        elif n > self.width and not self._blank(cells[self.width :]):
+            self.buf.write(f"{line}{d}{MISALIGNED}:{n}:{self.width}\n")
+        elif text is not None and n == self.width:
+            self.buf.write(f"{line}{d}{d}{text}\n")
+        else:  # canonical quoting: DuckDB reads exactly the cells Python's csv module saw
+            self.writer.writerow([line, "", *cells[: self.width]])
 
-    def _canonical(self, cells: list[str]) -> str:
-        self._buf.seek(0)
-        self._buf.truncate()
-        self._writer.writerow(cells)
-        return self._buf.getvalue()[:-1]
-
-    def _quoted(self, line: int, text: str, lines: _Lines) -> str:
+    def _quoted(self, line: int, text: str, lines: _Lines, reader) -> None:
         """A line with a double quote: parsed by the csv module, which reads on while a quoted cell is open."""
         lines.taken = [text]
-        source = itertools.chain([text + "\n"], lines.with_newlines())
-        reader = csv.reader(source, delimiter=self.d)
+        self._next = text
         cells = next(reader, [])
         taken, lines.taken = lines.taken, None
         self.line = line + len(taken)
         # The reader asks for another line only while a quoted cell is open: running out means unclosed.
         open_at_end = lines.exhausted
         if len(taken) == 1 and not open_at_end:
-            return "" if self._blank(cells) else self._record(line, cells, None)
-        last = line + len(taken) - 1
+            if not self._blank(cells):
+                self._record(line, cells, None)
+            return
         # Lines that would be whole rows on their own were swallowed by a stray quote; a line break inside
         # a real cell leaves at most one of the first and last lines looking like a whole row.
         least = self.needed - 1
@@ -253,24 +264,18 @@ class _Numberer:
         swallowed = open_at_end or any(full[1:-1]) or (full[0] and full[-1])
         if not swallowed and self.needed <= len(cells) and self._blank(cells[self.width :]):
             self.multiline = True
-            return self._record(line, cells, None)
-        d = self.d
-        return "".join(
-            f"{line + k}{d}{UNCLOSED}:{line}:{last}\n" for k, t in enumerate(taken) if t.strip(f" {d}")
-        )
-
-
-def _line_ends(sample: bytes) -> str:
-    crlf = sample.count(b"\r\n")
-    cr, lf = sample.count(b"\r") - crlf, sample.count(b"\n") - crlf
-    kinds = [name for name, n in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if n]
-    return kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "LF")
+            self._record(line, cells, None)
+            return
+        d, last = self.d, line + len(taken) - 1
+        for k, t in enumerate(taken):
+            if t.strip(f" \t{d}"):
+                self.buf.write(f"{line + k}{d}{UNCLOSED}:{line}:{last}\n")
 
 
 def _find_header(
     path: Path, codec: str, is_header: Callable[[list[str]], bool]
-) -> tuple[int, list[str], str, int, str]:
-    """(header line number, cells, delimiter, byte offset of the first data line, line ends).
+) -> tuple[int, list[str], str, int]:
+    """(header line number, cells, delimiter, byte offset of the first data line).
 
     Lines are cut at LF, CRLF or CR on the bytes: neither byte occurs inside a GBK, GB18030 or UTF-8 character.
     """
@@ -291,7 +296,7 @@ def _find_header(
         delimiter = _delimiter(text)
         cells = _split_row(text, delimiter)
         if is_header(cells):
-            return line_no, cells, delimiter, after, _line_ends(sample)
+            return line_no, cells, delimiter, after
         if searched >= HEADER_SEARCH_LINES:
             break
     raise NoHeader()
@@ -386,7 +391,7 @@ def _transcode_with(
     progress: Callable[[int], None] | None,
     parts: int,
 ) -> TextLayout:
-    header_line, header, delimiter, data_start, line_ends = _find_header(path, codec, is_header)
+    header_line, header, delimiter, data_start = _find_header(path, codec, is_header)
     ranges = _ranges(path, data_start, header_line + 1, parts)
     jobs = [
         (path, a, b, _body(codec), delimiter, line, workdir / f"data{i}.csv", header)
@@ -402,5 +407,5 @@ def _transcode_with(
     if progress:
         progress(path.stat().st_size)
     return TextLayout(
-        _LABEL[codec], delimiter, header, header_line, [job[-2] for job in jobs], any(multiline), line_ends
+        _LABEL[codec], delimiter, header, header_line, [job[-2] for job in jobs], any(multiline)
     )
