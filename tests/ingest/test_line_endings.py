@@ -111,10 +111,23 @@ def test_a_bom_a_nul_byte_and_a_row_cut_short_by_truncation_do_not_crash_the_loa
     assert seeded.one("SELECT count(*) FROM discharges") == 3
 
 
-def test_a_file_cut_in_the_middle_of_a_character_is_rejected_with_a_sentence(seeded, tmp_path):
-    data = "\n".join([HEAD, line("A1"), line("A2", 姓名="王小明")]).encode("gbk")
+def test_a_file_cut_in_the_middle_of_a_character_loads_all_but_the_cut_row(seeded, tmp_path):
+    for encoding in ("gbk", "utf-8"):
+        seeded.con.execute("DELETE FROM discharges")
+        data = "\r\n".join([HEAD, line("A1"), line("A2", 姓名="欧阳娜娜")]).encode(encoding)
+        path = tmp_path / f"d-{encoding}.csv"
+        path.write_bytes(data[: data.index("欧".encode(encoding)) + 1])  # half of 欧, in line 3
+        s = seeded.load("discharges", path)
+        assert (s.status, s.read, s.new, s.quarantined) == ("accepted", 2, 1, 1), encoding
+        assert seeded.reasons(s.import_id) == [(3, None, "truncated_row")]
+        assert seeded.one("SELECT value IS NULL AND row_data IS NULL FROM quarantine WHERE import_id = ?",
+                          [s.import_id])  # fmt: skip
+
+
+def test_a_file_with_bad_bytes_inside_is_still_rejected_with_a_sentence(seeded, tmp_path):
+    data = "\n".join([HEAD, line("A1"), line("A2")]).encode("gbk")
     path = tmp_path / "d.csv"
-    path.write_bytes(data[: data.index("王".encode("gbk")) + 1])  # half of 王
+    path.write_bytes(data[:-10] + b"\xff" + data[-10:])
     s = seeded.load("discharges", path)
     assert s.status == "rejected" and "d.csv" in s.message and "GB18030" in s.message
 

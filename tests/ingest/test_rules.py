@@ -256,3 +256,14 @@ def test_rule_date_order(seeded):
     ]
     _s, reasons = quarantined(seeded, "referrals", rows)
     assert reasons == [(2, "接收日期", "date_order")]
+
+
+def test_rule_truncated_row(seeded, tmp_path):
+    lines = [",".join(DISCHARGE_HEADER), ",".join(discharge("A1")), ",".join(discharge("A2", 切口愈合类别1="甲"))]
+    data = "\n".join(lines).encode("gbk")
+    path = tmp_path / "d.csv"
+    path.write_bytes(data[:-1])  # the file ends half-way through 甲
+    s = seeded.load("discharges", path)
+    assert (s.status, s.encoding, s.read, s.new, s.quarantined) == ("accepted", "GBK", 2, 1, 1)
+    assert seeded.reasons(s.import_id) == [(3, None, "truncated_row")]
+    assert "the file was cut off in the middle of line 3" in seeded.one("SELECT message_en FROM quarantine")

@@ -7,7 +7,9 @@ DuckDB's CSV reader. The same pass sees the file as a spreadsheet user does, so 
 - line ends are LF, CRLF or CR (old Mac), mixed at will; each is one line break, and the rewrite uses LF;
 - each record is written as `line<delim>defect<delim>cells`: the line number the user sees (DuckDB skips
   blank lines and cannot say which line a record came from) and, for a record that cannot be read as the
-  header says, what is wrong with it (`misaligned_row:<cells>` or `unclosed_quote:<first>:<last>`);
+  header says, what is wrong with it (`misaligned_row:<cells>:<width>`, `unclosed_quote:<first>:<last>`,
+  or `truncated_row:<line>` for the last line of a file cut off inside a character: the other bytes of
+  such a file decode, and a cut value must not be stored as if it were whole);
 - a defective record is written without any of its cells: no value of a broken row (where identifiers
   may sit in any column) reaches the warehouse, and DuckDB has nothing left to misparse;
 - a quoted cell may span lines; such a record is one row (numbered by its first line) when its cells line
@@ -41,6 +43,7 @@ _LABEL = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8-BOM", "gbk": "GBK", "gb18030": "
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 MISALIGNED = "misaligned_row"
 UNCLOSED = "unclosed_quote"
+TRUNCATED = "truncated_row"
 
 
 @dataclass
@@ -127,15 +130,17 @@ def transcode(
 
 
 class _Lines:
-    """The lines of a decoded range, without their line ends; remembers whether the end was reached."""
+    """The lines of a decoded range, without their line ends; remembers whether the end was reached, and
+    whether the last line was cut in the middle of a character (a file truncated in transit)."""
 
-    def __init__(self, chunks: Iterator[str]) -> None:
-        self._it = self._split(chunks)
+    def __init__(self, decode: Callable[[_Lines], Iterator[str]]) -> None:
         self.exhausted = False
         self.taken: list[str] | None = None  # lines handed out while a quoted record is being read
+        self.cut = False  # set by the decoder: the bytes end inside a character
+        self.last_cut = False  # the line just handed out is that cut last line
+        self._it = self._split(decode(self))
 
-    @staticmethod
-    def _split(chunks: Iterator[str]) -> Iterator[str]:
+    def _split(self, chunks: Iterator[str]) -> Iterator[str]:
         pending = ""
         for chunk in chunks:
             pending += chunk
@@ -152,7 +157,10 @@ class _Lines:
             pending = text[cut + 1 :] + pending
         pending = pending.replace("\r\n", "\n").replace("\r", "\n")
         if pending:
-            yield from pending.removesuffix("\n").split("\n")
+            tail = pending.removesuffix("\n").split("\n")
+            yield from tail[:-1]
+            self.last_cut = self.cut and not pending.endswith("\n")
+            yield tail[-1]
 
     def __iter__(self) -> Iterator[str]:
         return self
@@ -205,7 +213,9 @@ class _Numberer:
         for text in lines:
             line = self.line
             self.line += 1
-            if '"' not in text:
+            if lines.last_cut:
+                self.buf.write(f"{line}{d}{TRUNCATED}:{line}\n")
+            elif '"' not in text:
                 if text.count(d) == w1:
                     write(f"{line}{d}{d}{text}\n")
                 else:
@@ -251,6 +261,12 @@ class _Numberer:
         cells = next(reader, [])
         taken, lines.taken = lines.taken, None
         self.line = line + len(taken)
+        d, last = self.d, line + len(taken) - 1
+        if lines.last_cut:  # the record runs into the line the file was cut in
+            for k, t in enumerate(taken):
+                if t.strip(f" \t{d}"):
+                    self.buf.write(f"{line + k}{d}{TRUNCATED}:{last}\n")
+            return
         # The reader asks for another line only while a quoted cell is open: running out means unclosed.
         open_at_end = lines.exhausted
         if len(taken) == 1 and not open_at_end:
@@ -266,7 +282,6 @@ class _Numberer:
             self.multiline = True
             self._record(line, cells, None)
             return
-        d, last = self.d, line + len(taken) - 1
         for k, t in enumerate(taken):
             if t.strip(f" \t{d}"):
                 self.buf.write(f"{line + k}{d}{UNCLOSED}:{line}:{last}\n")
@@ -352,7 +367,9 @@ def _ranges(path: Path, data_start: int, first_line: int, parts: int) -> list[tu
     return out
 
 
-def _chunks(path: Path, start: int, end: int, codec: str) -> Iterator[str]:
+def _chunks(path: Path, start: int, end: int, codec: str, lines: _Lines) -> Iterator[str]:
+    """The decoded text of a byte range. Bytes that cannot be decoded end the attempt with this codec,
+    except an incomplete character at the very end: the file was cut off there, which `lines` records."""
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     with path.open("rb") as fh:
         fh.seek(start)
@@ -362,8 +379,11 @@ def _chunks(path: Path, start: int, end: int, codec: str) -> Iterator[str]:
             if not chunk:
                 break
             remaining -= len(chunk)
-            yield decoder.decode(chunk, final=remaining <= 0)
+            yield decoder.decode(chunk)
+    try:
         yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        lines.cut = True
 
 
 def number_range(
@@ -379,7 +399,7 @@ def number_range(
     """Decode one byte range and write its numbered records; returns whether a quoted cell spans lines."""
     with out_path.open("w", encoding="utf-8", newline="") as out:
         numberer = _Numberer(out, delimiter, first_line, header or [])
-        numberer.run(_Lines(_chunks(path, start, end, codec)))
+        numberer.run(_Lines(lambda lines: _chunks(path, start, end, codec, lines)))
     return numberer.multiline
 
 
