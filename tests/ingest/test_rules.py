@@ -259,7 +259,11 @@ def test_rule_date_order(seeded):
 
 
 def test_rule_truncated_row(seeded, tmp_path):
-    lines = [",".join(DISCHARGE_HEADER), ",".join(discharge("A1")), ",".join(discharge("A2", 切口愈合类别1="甲"))]
+    lines = [
+        ",".join(DISCHARGE_HEADER),
+        ",".join(discharge("A1")),
+        ",".join(discharge("A2", 切口愈合类别1="甲")),
+    ]
     data = "\n".join(lines).encode("gbk")
     path = tmp_path / "d.csv"
     path.write_bytes(data[:-1])  # the file ends half-way through 甲
