@@ -149,3 +149,18 @@ def test_parallel_ranges_number_lines_with_crlf_and_cr_ends(seeded, tmp_path, mo
     s = seeded.load("discharges", path)
     assert (s.read, s.new, s.quarantined) == (200, 195, 5)
     assert [r for r, _f, _rule in seeded.reasons(s.import_id)] == expected_bad
+
+
+def test_an_unclosed_quote_in_a_file_read_in_parallel_ranges_loses_no_row(seeded, tmp_path, monkeypatch):
+    import hqd.ingest.encoding as encoding
+
+    monkeypatch.setattr(encoding, "PARALLEL_MIN_BYTES", 0)
+    lines = [HEAD] + [line(f"A{i}", **({"病案号": f'"A{i}'} if i == 4 else {})) for i in range(1, 201)]
+    path = tmp_path / "d.csv"
+    path.write_bytes("\n".join(lines).encode("gbk") + b"\n")
+    s = seeded.load("discharges", path)
+    assert s.read == 200 and s.adds_up
+    rows = [r for r, _f, rule in seeded.reasons(s.import_id) if rule == "unclosed_quote"]
+    assert rows == list(range(5, 5 + len(rows))) and len(rows) == s.quarantined  # line 5 onwards, contiguous
+    messages = {m for (m,) in seeded.rows("SELECT message_en FROM quarantine")}
+    assert all(m.startswith("an unclosed quote on line 5 merged lines 5–") for m in messages)

@@ -38,6 +38,7 @@ CHUNK = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 HEADER_SEARCH_LINES = 30
 HEADER_SEARCH_BYTES = 16 * 1024 * 1024
+CUT_SEARCH = 4 * 1024 * 1024
 _CANDIDATES = ("utf-8", "gbk", "gb18030")
 _LABEL = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8-BOM", "gbk": "GBK", "gb18030": "GB18030"}
 _LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -343,21 +344,31 @@ def _count(path: Path, start: int, end: int) -> tuple[int, int]:
 
 
 def _ranges(path: Path, data_start: int, first_line: int, parts: int) -> list[tuple[int, int, int]]:
-    """(start, end, first line) of each range, cut after an LF outside quoted cells (a file with CR-only
-    line ends has none, and is decoded as one range)."""
+    """(start, end, first line) of each range, cut after an LF outside quoted cells (counting quotes).
+
+    The search for a cut is bounded (CUT_SEARCH bytes): a file with CR-only line ends has no LF, and one
+    with a stray quote may have no even-quote line end for a long way; such a file is decoded in fewer
+    ranges. Where stray quotes make the count wrong, each range is still read whole (its rows counted and
+    any quote left open quarantined up to the range's end), so nothing is lost.
+    """
     size = path.stat().st_size
     if parts <= 1 or size - data_start < PARALLEL_MIN_BYTES:
         return [(data_start, size, first_line)]
     cuts = [data_start]
     with path.open("rb") as fh:
         for k in range(1, parts):
-            fh.seek(data_start + (size - data_start) * k // parts)
-            fh.readline()
+            target = data_start + (size - data_start) * k // parts
+            fh.seek(target)
+            fh.readline(CUT_SEARCH)
             cut = fh.tell()
-            while cut < size and _count(path, data_start, cut)[1] % 2:  # inside a quoted cell: move on
-                fh.readline()
+            odd = _count(path, data_start, cut)[1] % 2
+            while odd and cut < size and cut - target < CUT_SEARCH:  # inside a quoted cell: move on
+                odd ^= fh.readline(CUT_SEARCH).count(b'"') % 2
                 cut = fh.tell()
-            if cut > cuts[-1] and cut < size:
+            if odd or cut - target >= CUT_SEARCH or not cuts[-1] < cut < size:
+                continue
+            fh.seek(cut - 1)
+            if fh.read(1) == b"\n":
                 cuts.append(cut)
     cuts.append(size)
     out, line = [], first_line
