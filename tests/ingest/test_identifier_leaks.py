@@ -142,3 +142,22 @@ def test_each_kind_of_break_in_each_identifier_keeps_it_out_of_the_warehouse(see
     data = warehouse_bytes(warehouse_env, seeded.con) + export_bytes(seeded.con, s.import_id, seeded.root)
     assert leaked(data, secrets_of(persons)) == []
     assert leaked(io.BytesIO(data).getvalue(), [p[0][:2] + char + p[0][2:] for p in persons]) == []
+
+
+def test_an_xlsx_with_a_misaligned_and_a_bad_row_keeps_no_identifier(seeded, warehouse_env, tmp_path):
+    from tests.conftest import write_xlsx
+
+    persons = people(23, 3)
+    rows = [DISCHARGE_HEADER]
+    for i, (pid, name, phone) in enumerate(persons):
+        rows.append(discharge(f"X{i}", 身份证号=pid, 姓名=name, 联系电话=phone))
+    rows[2] = [*rows[2][:5], "多", *rows[2][5:]]  # a cell inserted: the identifiers shift right
+    rows[3][DISCHARGE_HEADER.index("离院方式")] = "7"  # not a code
+    s = seeded.load("discharges", write_xlsx(tmp_path / "d.xlsx", {"Sheet1": rows}))
+    assert (s.read, s.new, s.quarantined) == (3, 1, 2)
+    assert seeded.rows("SELECT row_number, rule FROM quarantine ORDER BY row_number") == [
+        (3, "misaligned_row"),
+        (4, "invalid_code"),
+    ]
+    data = warehouse_bytes(warehouse_env, seeded.con) + export_bytes(seeded.con, s.import_id, tmp_path)
+    assert leaked(data, secrets_of(persons)) == []
