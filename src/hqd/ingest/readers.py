@@ -218,16 +218,17 @@ def _load_sheet(
     batch: list[list[object]] = [[] for _ in names]
     blank = 0
     for offset, row in enumerate(rows, start=header_index + 2):
-        texts = [cell_text(c) for c in row]
-        filled = [i for i, t in enumerate(texts) if t is not None and t.strip()]
-        if not filled:
-            blank += 1
-            continue
+        beyond = _last_filled(row, used)
         defect = None
-        if filled[-1] >= used:
-            defect = f"{MISALIGNED}:{filled[-1] + 1}:{used}"
-            texts = []
-        texts = texts[:width] + [None] * (width - min(len(texts), width))
+        if beyond is not None:
+            defect = f"{MISALIGNED}:{beyond + 1}:{used}"
+            texts = [None] * width
+        else:
+            texts = [cell_text(c) for c in row[:width]]
+            if not any(t is not None and t.strip() for t in texts):
+                blank += 1
+                continue
+            texts += [None] * (width - len(texts))
         batch[0].append(offset)
         batch[1].append(defect)
         for i, t in enumerate(texts, start=2):
@@ -247,6 +248,15 @@ def _load_sheet(
         blank_rows=blank,
         defect_sql="_defect",
     )
+
+
+def _last_filled(row: list[object], start: int) -> int | None:
+    """Index of the last non-empty cell at or after `start` (rows are padded: usually none is looked at)."""
+    for i in range(len(row) - 1, start - 1, -1):
+        text = cell_text(row[i])
+        if text is not None and text.strip():
+            return i
+    return None
 
 
 def _flush(ctx: ReadContext, table: str, names: list[str], batch: list[list[object]]) -> None:
