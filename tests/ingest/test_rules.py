@@ -145,10 +145,28 @@ def test_rule_key_conflict(seeded):
     assert "第 4 行" in messages[0] and "第 2 行" in messages[1]
 
 
-def test_rule_malformed_row(seeded):
-    rows = [DISCHARGE_HEADER, discharge("A1"), [*discharge("A2"), "多出来的", "列"]]
+def test_rule_misaligned_row(seeded):
+    rows = [DISCHARGE_HEADER, discharge("A1"), [*discharge("A2"), "多出来的", "列"], discharge("A3")[:-2]]
     s, reasons = quarantined(seeded, "discharges", rows)
-    assert (s.new, s.quarantined) == (1, 1) and reasons == [(3, None, "malformed_row")]
+    assert (s.read, s.new, s.quarantined) == (3, 1, 2)
+    assert reasons == [(3, None, "misaligned_row"), (4, None, "misaligned_row")]
+    messages = seeded.rows("SELECT message_zh, message_en FROM quarantine ORDER BY row_number")
+    width = len(DISCHARGE_HEADER)
+    assert f"该行有 {width + 2} 个单元格，而表头有 {width} 列" in messages[0][0]
+    assert f"the row has {width - 2} cells where the header has {width} columns" in messages[1][1]
+
+
+def test_rule_unclosed_quote(seeded, tmp_path):
+    lines = [",".join(DISCHARGE_HEADER), ",".join(discharge("A1"))]
+    lines.append(",".join(discharge("A2", 姓名='"王小明')))  # line 3: the quote is never closed
+    lines += [",".join(discharge(f"B{i}")) for i in range(3)]  # lines 4-6, swallowed
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="gbk")
+    s = seeded.load("discharges", path)
+    assert (s.read, s.new, s.quarantined) == (5, 1, 4)
+    assert seeded.reasons(s.import_id) == [(r, None, "unclosed_quote") for r in (3, 4, 5, 6)]
+    zh, en = seeded.rows("SELECT message_zh, message_en FROM quarantine ORDER BY row_number")[0]
+    assert "第 3–6 行被并入一个单元格" in zh and "an unclosed quote on line 3 merged lines 3–6" in en
 
 
 def test_rule_discharge_before_admission(seeded):
@@ -288,3 +306,18 @@ def test_rule_future_date(seeded):
         "SELECT message_en FROM quarantine WHERE import_id = ? AND rule = 'future_date'", [s.import_id]
     )
     assert "报告日期" in message and "2999-03-05" in message
+
+
+def test_rule_truncated_row(seeded, tmp_path):
+    lines = [
+        ",".join(DISCHARGE_HEADER),
+        ",".join(discharge("A1")),
+        ",".join(discharge("A2", 切口愈合类别1="甲")),
+    ]
+    data = "\n".join(lines).encode("gbk")
+    path = tmp_path / "d.csv"
+    path.write_bytes(data[:-1])  # the file ends half-way through 甲
+    s = seeded.load("discharges", path)
+    assert (s.status, s.encoding, s.read, s.new, s.quarantined) == ("accepted", "GBK", 2, 1, 1)
+    assert seeded.reasons(s.import_id) == [(3, None, "truncated_row")]
+    assert "the file was cut off in the middle of line 3" in seeded.one("SELECT message_en FROM quarantine")

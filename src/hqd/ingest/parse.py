@@ -57,17 +57,31 @@ class Issues:
     """Quarantine reasons as (condition, reason) pairs; rendered as one guarded list expression."""
 
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    # SQL of identifier cells (raw, normalised or parsed): a reason about one never keeps its value.
+    hidden: frozenset[str] = frozenset()
+    defect: str | None = None  # SQL of the reader's defect of a row (`rule:detail:detail`), if any
 
     def add(self, cond: str, label: str, value: str, rule: str, other: str = "NULL", hint: str = "NULL",
             lo: str = "NULL", hi: str = "NULL") -> None:  # fmt: skip
+        if value in self.hidden:
+            value = "NULL"
         self.pairs.append((cond, f"hqd_issue({label}, {value}, '{rule}', {other}, {hint}, {lo}, {hi})"))
 
     def sql(self) -> str:
         if not self.pairs:
-            return EMPTY_ISSUES
-        any_issue = " OR ".join(f"coalesce({c}, false)" for c, _ in self.pairs)
-        items = ", ".join(f"CASE WHEN {c} THEN {s} END" for c, s in self.pairs)
-        return f"CASE WHEN {any_issue} THEN list_filter([{items}], lambda x: x IS NOT NULL) ELSE {EMPTY_ISSUES} END"
+            checked = EMPTY_ISSUES
+        else:
+            any_issue = " OR ".join(f"coalesce({c}, false)" for c, _ in self.pairs)
+            items = ", ".join(f"CASE WHEN {c} THEN {s} END" for c, s in self.pairs)
+            checked = f"CASE WHEN {any_issue} THEN list_filter([{items}], lambda x: x IS NOT NULL) ELSE {EMPTY_ISSUES} END"
+        if self.defect is None:
+            return checked
+        # A row the reader could not line up has one reason, its defect, and no field or value: its cells
+        # are not where the header says (and were never staged).
+        d = self.defect
+        part = [f"nullif(split_part({d}, ':', {k}), '')" for k in (1, 2, 3)]
+        defect = f"[hqd_issue(NULL, NULL, {part[0]}, NULL, NULL, {part[1]}, {part[2]})]"
+        return f"CASE WHEN {d} IS NOT NULL THEN {defect} ELSE {checked} END"
 
 
 def q(name: str) -> str:
@@ -225,8 +239,6 @@ def _checks(
         other = src.labels.get(by_header[c.other], sql_str(c.other)) if c.other else "NULL"
         value = c.value_sql or (raw(column) if column in src.slots else "NULL")
         issues.add(c.fail_when, label, value, c.rule, other=other)
-    if src.overflow_sql:
-        issues.add("nullif(trim(_overflow), '') IS NOT NULL", "NULL", "_overflow", "malformed_row")
 
 
 def _children(
@@ -286,11 +298,12 @@ def compile_source(spec: KindSpec, src: SourceRows, ctx: Context) -> str:
         for slot, expr in src.slots.items()
         if types.get(slot) not in NO_NORM
     ]
-    if src.overflow_sql:
-        raw_cols.append(f"{src.overflow_sql} AS _overflow")
+    if src.defect_sql:
+        raw_cols.append(f"{src.defect_sql} AS _defect")
     raw_cols += list(src.passthrough)
     parse_cols: list[str] = []
-    issues = Issues()
+    hidden = frozenset(x for s in src.private for x in (raw(s), norm(s), q(s)))
+    issues = Issues(hidden=hidden, defect="_defect" if src.defect_sql else None)
     values: dict[str, str] = {}
     for f in spec.fields:
         if not f.stored or f.column not in src.slots:
@@ -345,12 +358,14 @@ def compile_source(spec: KindSpec, src: SourceRows, ctx: Context) -> str:
             "coalesce(el.min, el2.min) AS _el_min, coalesce(el.max, el2.max) AS _el_max"
         )
     sheet = sql_str(src.sheet) if src.sheet is not None else "NULL"
+    # An empty row is not read; a defective one is (it was a row to the user), though it has no cells.
+    kept = f"NOT ({src.empty_sql})" + (f" OR {src.defect_sql} IS NOT NULL" if src.defect_sql else "")
     content = [q(c) for c in main_types if c not in BOOKKEEPING] + [f"_r{g}" for g in range(len(children))]
     hashed = ", ".join(f"{c} := {c}" for c in content)
     return f"""SELECT *, CASE WHEN len(_issues) = 0 THEN lpad(to_hex(hash(struct_pack({hashed}))), 16, '0') END AS _hash
 FROM (
 WITH raw_cte AS (
-    SELECT {src.row_sql} AS _row, {", ".join(raw_cols)} FROM {src.from_sql} WHERE NOT ({src.empty_sql})
+    SELECT {src.row_sql} AS _row, {", ".join(raw_cols)} FROM {src.from_sql} WHERE {kept}
 ), typed_cte AS (
     SELECT r.*{element_cols} FROM raw_cte r{element_join}
 ), parsed_cte AS (
@@ -364,6 +379,6 @@ WITH raw_cte AS (
 SELECT {src.part} AS _part, CAST({sheet} AS VARCHAR) AS _sheet, CAST(_row AS BIGINT) AS _row,
     {", ".join(final)}{"".join(f", _r{g}" for g in range(len(children)))},
     _issues,
-    CASE WHEN len(_issues) > 0 THEN CAST({row_json} AS VARCHAR) END AS _row_data
+    CASE WHEN len(_issues) > 0 {"AND _defect IS NULL " if src.defect_sql else ""}THEN CAST({row_json} AS VARCHAR) END AS _row_data
 FROM issues_cte)
 """

@@ -38,6 +38,10 @@ def _render(template: str) -> str:
         ("{rows}", "i.hint"),
         ("{min}", "i.lo"),
         ("{max}", "i.hi"),
+        ("{cells}", "i.lo"),
+        ("{width}", "i.hi"),
+        ("{from}", "i.lo"),
+        ("{to}", "i.hi"),
     ):
         out = f"replace({out}, '{placeholder}', coalesce({expr}, ''))"
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from hqd.ingest.encoding import NoHeader, TextLayout, Undecodable, transcode
+from hqd.ingest.encoding import MISALIGNED, NoHeader, TextLayout, Undecodable, transcode
 from hqd.ingest.errors import FileRejected
 from hqd.ingest.headers import HeaderMap, build_map, minimum_match
 from hqd.ingest.source import Part
@@ -119,16 +119,18 @@ def _guess(path: Path) -> str:
 
 def _load_csv(ctx: ReadContext, layout: TextLayout, hm: HeaderMap) -> Part:
     """The CSV is parsed by the load statement itself, straight from the file: staging a million rows of
-    text in a table first would cost more than parsing them."""
+    text in a table first would cost more than parsing them. The transcode pass has already made every
+    record line up with the header (or replaced it by its defect, without cells), so DuckDB meets no
+    surprise: null padding only fills the cells of defect records."""
     width = len(layout.header)
-    columns = {"_line": "BIGINT"} | {f"c{i}": "VARCHAR" for i in range(width)} | {"_overflow": "VARCHAR"}
+    columns = {"_line": "BIGINT", "_defect": "VARCHAR"} | {f"c{i}": "VARCHAR" for i in range(width)}
     delim = "\\t" if layout.delimiter == "\t" else ","
     source = (
         f"read_csv({[str(p) for p in layout.data_paths]!r}, header=false, columns={columns!r}, delim='{delim}', "
         f"quote='\"', escape='\"', null_padding=true, strict_mode=false, auto_detect=false"
         f"{', parallel=false' if layout.multiline else ''}) AS stage_p0"
     )
-    return Part(0, None, layout.header_line, hm, "stage_p0._line", source, width, overflow_sql="_overflow")
+    return Part(0, None, layout.header_line, hm, "stage_p0._line", source, width, defect_sql="_defect")
 
 
 def _threads(ctx: ReadContext) -> int:
@@ -207,27 +209,59 @@ def _find_header(
 def _load_sheet(
     ctx: ReadContext, index: int, sheet: str, header_index: int, hm: HeaderMap, rows: Iterator[list[object]]
 ) -> Part:
+    """A sheet's rows as text cells. A sheet has no "short" row: a cell left empty at the end of a row is
+    just empty, as the user sees it. A row with content right of the header's last column is misaligned
+    (its cells were shifted, so any column may hold an identifier): it is staged with its cell count and
+    without any of its cells, like a misaligned CSV record."""
     width = len(hm.headers)
+    # Rows come padded to the sheet's widest row, the header too: its columns end at its last filled cell.
+    used = max((i + 1 for i, h in enumerate(hm.headers) if h.strip()), default=width)
     table = f"stage_p{index}"
     cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
-    ctx.con.execute(f"CREATE TEMP TABLE {table} (_row BIGINT, {cols})")
-    names = ["_row"] + [f"c{i}" for i in range(width)]
+    ctx.con.execute(f"CREATE TEMP TABLE {table} (_row BIGINT, _defect VARCHAR, {cols})")
+    names = ["_row", "_defect"] + [f"c{i}" for i in range(width)]
     batch: list[list[object]] = [[] for _ in names]
     blank = 0
     for offset, row in enumerate(rows, start=header_index + 2):
-        texts = [cell_text(c) for c in row[:width]]
-        if not any(t is not None and t.strip() for t in texts):
-            blank += 1
-            continue
-        texts += [None] * (width - len(texts))
+        beyond = _last_filled(row, used)
+        defect = None
+        if beyond is not None:
+            defect = f"{MISALIGNED}:{beyond + 1}:{used}"
+            texts = [None] * width
+        else:
+            texts = [cell_text(c) for c in row[:width]]
+            if not any(t is not None and t.strip() for t in texts):
+                blank += 1
+                continue
+            texts += [None] * (width - len(texts))
         batch[0].append(offset)
-        for i, t in enumerate(texts, start=1):
+        batch[1].append(defect)
+        for i, t in enumerate(texts, start=2):
             batch[i].append(t)
         if len(batch[0]) >= XLSX_BATCH:
             _flush(ctx, table, names, batch)
             batch = [[] for _ in names]
     _flush(ctx, table, names, batch)
-    return Part(index, sheet, header_index + 1, hm, f"{table}._row", table, width, blank_rows=blank)
+    return Part(
+        index,
+        sheet,
+        header_index + 1,
+        hm,
+        f"{table}._row",
+        table,
+        width,
+        blank_rows=blank,
+        defect_sql="_defect",
+    )
+
+
+def _last_filled(row: list[object], start: int) -> int | None:
+    """Index of the last non-empty cell at or after `start` (rows are padded: usually none is looked at)."""
+    for i in range(len(row) - 1, start - 1, -1):
+        text = cell_text(row[i])
+        if text is not None and text.strip():
+            return i
+    return None
 
 
 def _flush(ctx: ReadContext, table: str, names: list[str], batch: list[list[object]]) -> None:

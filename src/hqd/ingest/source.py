@@ -25,7 +25,7 @@ class Part:
     row_sql: str  # the user-visible row number of a record
     from_sql: str  # FROM clause (the table, joined to a row-number map where needed)
     width: int
-    overflow_sql: str | None = None  # non-NULL when a CSV row had more cells than the header
+    defect_sql: str | None = None  # `rule:detail` when the reader could not line the row up with the header
     blank_rows: int = 0
 
 
@@ -38,7 +38,7 @@ class SourceRows:
     slots: dict[str, str]  # slot -> SQL of its raw text
     labels: dict[str, str]  # slot -> SQL of the header named in messages
     empty_sql: str  # true for a row with no content at all (not counted as read)
-    overflow_sql: str | None
+    defect_sql: str | None  # see Part; a defective row carries no cells
     private: frozenset[str]  # slots never written anywhere in clear (identifiers)
     scales: dict[str, float] = field(default_factory=dict)  # slot -> factor of the alias the file used
     passthrough: tuple[str, ...] = ()  # source columns the labels refer to
@@ -81,7 +81,7 @@ def rows_of(spec: KindSpec, part: Part) -> SourceRows:
         slots,
         labels,
         empty,
-        part.overflow_sql,
+        part.defect_sql,
         private,
         scales,
     )
@@ -97,6 +97,7 @@ def _wide_values(
 ) -> SourceRows:
     """One source row per non-empty element cell: (row, org, period, element code, value, header)."""
     selects = []
+    fine = f" AND {part.defect_sql} IS NULL" if part.defect_sql else ""
     for slot, s in hm.slots.items():
         if s.element is None:
             continue
@@ -104,15 +105,23 @@ def _wide_values(
         selects.append(
             f"SELECT {part.row_sql} AS _row, {cell.get('org_code', 'NULL')} AS org_code, "
             f"{cell.get('period', 'NULL')} AS period, {sql_str(s.element.code)} AS element, {value} AS value, "
-            f"{labels[slot]} AS _value_label "
-            f"FROM {part.from_sql} WHERE NOT hqd_is_empty({value})"
+            f"{labels[slot]} AS _value_label, NULL::VARCHAR AS _defect "
+            f"FROM {part.from_sql} WHERE NOT hqd_is_empty({value}){fine}"
+        )
+    if part.defect_sql:
+        # A misaligned row is one source row of its own, with its defect and no cells.
+        selects.append(
+            f"SELECT {part.row_sql} AS _row, NULL AS org_code, NULL AS period, NULL AS element, NULL AS value, "
+            f"NULL AS _value_label, {part.defect_sql} AS _defect "
+            f"FROM {part.from_sql} WHERE {part.defect_sql} IS NOT NULL"
         )
     from_sql = (
         "("
         + (
             " UNION ALL ".join(selects)
             or "SELECT NULL::BIGINT AS _row, NULL AS org_code, "
-            "NULL AS period, NULL AS element, NULL AS value, NULL AS _value_label WHERE false"
+            "NULL AS period, NULL AS element, NULL AS value, NULL AS _value_label, NULL::VARCHAR AS _defect "
+            "WHERE false"
         )
         + ") AS w"
     )
@@ -131,7 +140,7 @@ def _wide_values(
         slots,
         new_labels,
         "false",
-        None,
+        "_defect" if part.defect_sql else None,
         private,
         passthrough=("_value_label",),
     )
