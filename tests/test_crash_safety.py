@@ -25,6 +25,7 @@ def prepared_site(root: Path) -> tuple[Path, str, Path]:
     """The dashboard tests' hand-made site (region, discharges, computed 2024, targets, early-warning
     signals, users) built through the real code; returns the warehouse file, the admin's session cookie
     and a 2,000-row discharges file to upload."""
+    root.mkdir(parents=True, exist_ok=True)
     db = root / "hqd.duckdb"
     saved = {k: os.environ.get(k) for k in ("HQD_DB", "HQD_SECRET")}
     os.environ["HQD_DB"] = str(db)
@@ -81,3 +82,22 @@ def test_kill_9_leaves_the_warehouse_unchanged_and_the_next_run_succeeds(site, i
     result = campaign(ops[index], base, tmp_path, kills=KILLS, seed=2400 + index, rerun_every=False)
     print(result.line())
     _check(result)
+
+
+def test_a_compute_whose_insert_fails_rolls_back_and_leaves_the_connection_usable(seeded):
+    """A failure inside the compute's transaction (here: its run id already taken in compute_runs) must undo
+    the deleted values and end the transaction, so a long-lived connection (the dashboard's) keeps working."""
+    from hqd.indicators.compute import compute_period
+
+    seeded.load("discharges", seeded.file("d.csv", [DISCHARGE_HEADER, discharge("A1"), discharge("A2")]))
+    first = compute_period(seeded.con, "2024")
+    before = seeded.rows("SELECT * FROM indicator_values ORDER BY ALL")
+    runs = seeded.rows("SELECT run_id FROM compute_runs")
+    taken = seeded.one("SELECT nextval('compute_run_seq')") + 1  # the id the next compute will draw
+    seeded.con.execute(
+        "INSERT INTO compute_runs VALUES (?, '2099', 'x', 'x', now(), now(), 0, 0, '{}')", [taken]
+    )
+    with pytest.raises(Exception, match=r"(?i)constraint|duplicate"):
+        compute_period(seeded.con, "2024")
+    assert seeded.rows("SELECT * FROM indicator_values ORDER BY ALL") == before
+    assert seeded.rows("SELECT run_id FROM compute_runs WHERE period = '2024'") == runs == [(first.run_id,)]
