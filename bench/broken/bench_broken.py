@@ -28,7 +28,7 @@ if __name__ == "__main__":
         root = Path(tmp)
         os.environ["HQD_DB"] = str(root / "base.duckdb")
         os.environ.pop("HQD_SECRET", None)
-        from tests.ingest.broken_files import Bench, demo_seeds, generate_broken, run
+        from tests.ingest.broken_files import Bench, Totals, demo_seeds, generate_broken, run
 
         started = time.monotonic()
         seeds, reference = demo_seeds(root / "demo")
@@ -39,15 +39,21 @@ if __name__ == "__main__":
         )
         failing: Counter[str] = Counter()
         done = [0]
+        partial = Totals()  # printed every 100 files: a cut-short run still says what it measured
 
         def note(o) -> None:  # type: ignore[no-untyped-def]
             done[0] += 1
+            partial.add(o)
             if o.crashed or o.accounting or o.rows_lost or o.short_stored or o.key_duplicates or o.no_field:
                 failing[o.category] += 1
                 if args.verbose:
                     print(f"  {o}", flush=True)
             if done[0] % 100 == 0:
-                print(f"  … {done[0]:,} files checked ({time.monotonic() - started:.0f} s)", flush=True)
+                so_far = ", ".join(f"{k} {v}" for k, v in partial.counts().items())
+                print(
+                    f"  … {done[0]:,} files checked ({time.monotonic() - started:.0f} s): {so_far}",
+                    flush=True,
+                )
 
         totals = run(files, bench, note)
         print(totals.report())

@@ -79,6 +79,7 @@ def test_a_sample_of_broken_files_never_crashes_loses_or_stores_a_damaged_row(su
     assert {f.category for f in chosen} == {f.category for f in files}
     assert {f.seed for f in chosen} == {f.seed for f in files}
     totals = run(chosen, bench)
+    print(totals.report())
     bad = [o for o in totals.outcomes if o.crashed or o.accounting or o.rows_lost or o.short_stored
            or o.key_duplicates or o.no_field]  # fmt: skip
     assert totals.counts() == dict.fromkeys(totals.counts(), 0), "\n".join(map(str, bad))
