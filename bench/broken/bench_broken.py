@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--seed", default=None, help="only the files cut from this seed, e.g. values-wide")
     parser.add_argument("--verbose", action="store_true", help="print every file that fails a check")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hqd-broken-") as tmp:
@@ -33,6 +34,7 @@ if __name__ == "__main__":
         started = time.monotonic()
         seeds, reference = demo_seeds(root / "demo")
         files = generate_broken(seeds, root, repeats=args.repeats)
+        files = [f for f in files if args.seed is None or f.seed == args.seed]
         bench = Bench(root, reference)
         print(
             f"{len(files):,} broken files from {len(seeds)} valid seeds ({', '.join(s.name for s in seeds)})"

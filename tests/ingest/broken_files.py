@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 import random
@@ -466,15 +467,22 @@ def visible_data_rows(data: bytes, wide: bool = False) -> int:
 
 
 def wide_cells(header: list[str], cells: list[str]) -> int:
-    """Filled element cells of one row of a wide `values` file."""
-    ids = {
-        n
-        for f in load_kind("values").fields
-        if not f.long_only
-        for n in (f.header, *(a.name for a in f.aliases))
-    }
-    elements = [i for i, h in enumerate(header) if h.strip() not in ids]
-    return sum(1 for i in elements if i < len(cells) and cells[i].strip(_BLANK))
+    """Filled element cells of one row of a wide `values` file: the columns headed by a data element's
+    Chinese name, alias or code in the catalog (catalog/elements.yaml), not 机构名称 and other extras."""
+    names = _element_names()
+    return sum(
+        1 for i, h in enumerate(header) if h.strip() in names and i < len(cells) and cells[i].strip(_BLANK)
+    )
+
+
+@functools.cache
+def _element_names() -> frozenset[str]:
+    import yaml
+
+    from hqd.catalog import catalog_dir
+
+    doc = yaml.safe_load((catalog_dir() / "elements.yaml").read_text(encoding="utf-8"))
+    return frozenset(n for e in doc["elements"] for n in (e["code"], e["name_zh"], *e.get("aliases", [])))
 
 
 def short_lines(data: bytes) -> list[int]:

@@ -57,6 +57,11 @@ def test_the_counter_sees_rows_as_a_spreadsheet_user_does():
     assert visible_data_rows(data) == 5
     assert short_lines(data) == [6, 7]  # "10,11" has 2 cells; the open quote makes line 7 one cell
     assert visible_data_rows(b"\xef\xbb\xbf" + "区划代码,名称\n1,甲".encode("gbk")) == 1
+    # a wide values file is read one record per filled element cell; 机构名称 is no element
+    wide = "机构代码,机构名称,统计期,门诊人次,急诊人次\r\nX,甲,2024-01,10,\r\nY,乙,2024-01,1,2\r\n".encode(
+        "gbk"
+    )
+    assert visible_data_rows(wide, wide=True) == 3
 
 
 def test_valid_controls_load_clean(suite):
