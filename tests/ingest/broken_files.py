@@ -468,11 +468,15 @@ def visible_data_rows(data: bytes, wide: bool = False) -> int:
 
 def wide_cells(header: list[str], cells: list[str]) -> int:
     """Filled element cells of one row of a wide `values` file: the columns headed by a data element's
-    Chinese name, alias or code in the catalog (catalog/elements.yaml), not 机构名称 and other extras."""
-    names = _element_names()
-    return sum(
-        1 for i, h in enumerate(header) if h.strip() in names and i < len(cells) and cells[i].strip(_BLANK)
-    )
+    Chinese name, alias or code in the catalog (catalog/elements.yaml), not 机构名称 and other extras; a
+    second column of the same heading is an extra column (the contract ignores extras), not counted."""
+    names, seen, n = _element_names(), set(), 0
+    for i, h in enumerate(header):
+        h = h.strip()
+        if h in names and h not in seen:
+            seen.add(h)
+            n += i < len(cells) and bool(cells[i].strip(_BLANK))
+    return n
 
 
 @functools.cache
@@ -646,7 +650,12 @@ def measure(con: duckdb.DuckDBPyConnection, broken: Broken, path: Path, secret: 
         caught = {r for (r,) in con.execute(
             "SELECT row_number FROM quarantine WHERE import_id = ? UNION "
             "SELECT row_number FROM import_duplicates WHERE import_id = ?", [import_id, import_id]).fetchall()}  # fmt: skip
-        out.short_stored = sum(1 for line in short_lines(broken.data) if line not in caught)
+        short = short_lines(broken.data)
+        if wide:  # a short row without a filled element cell gives no record: nothing of it can be stored
+            lines = dict(visible_lines(broken.data))
+            header = next(csv.reader([lines[min(lines)]]))
+            short = [n for n in short if wide_cells(header, next(csv.reader([lines[n]]), [])) > 0]
+        out.short_stored = sum(1 for line in short if line not in caught)
     out.key_duplicates = key_duplicates(con, spec) - before
     for fld, zh, en in con.execute(
         "SELECT field, message_zh, message_en FROM quarantine WHERE import_id = ?", [import_id]
