@@ -8,9 +8,10 @@ plain SQL and Python of its own:
   * the warehouse opens;
   * every table is unchanged (row count and a SHA-256 of its rows sorted, per table);
   * the next run of the same operation succeeds and leaves the row counts a complete run leaves.
-A time-based trial whose operation had already finished when the kill came is not a kill: its delay is
-halved and the trial repeated (up to four times), and a trial that never caught the operation running is
-reported as such, never counted as "unchanged".
+A time-based trial whose operation had already committed when the kill came (it finished, or the warehouse
+after the kill holds exactly the row counts of a complete run while the process was still exiting or
+answering) is not a kill: its delay is halved and the trial repeated (up to four times); a trial that never
+caught the operation running is reported as such, never counted as "unchanged".
 """
 
 from __future__ import annotations
@@ -243,18 +244,22 @@ def trial(
             time.sleep(delay)
             killed = proc.poll() is None and not finished()
         _kill(proc)
-        if delay is not None and not killed and finished():
-            delay /= 2  # it finished first: not a kill; try earlier
+        if hasattr(proc, "sender"):
+            proc.sender.join(timeout=30)  # type: ignore[attr-defined]
+        try:
+            after = fingerprint(db)
+            opens = True
+        except duckdb.Error as exc:
+            return Trial(op.name, how, killed, False, False, [], False, False, f"does not open: {exc}")
+        # Committed before the kill came: the process was still alive (exiting, or the server still
+        # answering) but the operation was over, and the warehouse holds what a complete run leaves. Not a
+        # kill of the operation: try earlier.
+        committed = after != before and counts(after) == reference
+        if delay is not None and ((not killed and finished()) or committed):
+            delay /= 2
             how = f"after {delay:.2f} s"
             continue
         break
-    if hasattr(proc, "sender"):
-        proc.sender.join(timeout=30)  # type: ignore[attr-defined]
-    try:
-        after = fingerprint(db)
-        opens = True
-    except duckdb.Error as exc:
-        return Trial(op.name, how, killed, False, False, [], False, False, f"does not open: {exc}")
     changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
     if not rerun:
         return Trial(op.name, how, killed, opens, not changed, changed, True, True, "not rerun", rerun=False)
