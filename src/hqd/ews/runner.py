@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from hqd.catalog import catalog_version
+from hqd.warehouse.crashpoint import pause_before_commit
 
 from . import counts as cnt
 from .algorithms import REGISTRY, EwsParameterError
@@ -160,6 +161,7 @@ def run_period(
             " alarms = ?, new_signals = ? WHERE run_id = ?",
             [summary.series, summary.evaluations, summary.alarms, summary.new_signals, run_id],
         )
+        pause_before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

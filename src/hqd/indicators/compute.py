@@ -19,6 +19,7 @@ from hqd.indicators.catalog import Indicator, indicator, indicators
 from hqd.indicators.periods import parse
 from hqd.indicators.runner import Computation, RunResult, Value, finalise
 from hqd.warehouse.bulk import insert_rows
+from hqd.warehouse.crashpoint import pause_before_commit
 
 VALUE_COLUMNS = ("run_id", "indicator_id", "org_code", "org_level", "period", "numerator", "denominator", "value",
                  "value_text", "unit", "status", "reason", "note", "catalog_version")  # fmt: skip
@@ -110,29 +111,36 @@ def compute_period(
             num, den, value, text, status, reason = finalise(ind, v, has, now.loaded)
             rows.append((ind.id, org, level, period.text, num, den, value, text, ind.unit, status, reason,
                          _note(ind, now), version))  # fmt: skip
+    # One transaction: the old values of the period go only if the new ones and the run log are stored;
+    # any failure (or a crash before COMMIT) leaves the period's values as they were.
     con.execute("BEGIN TRANSACTION")
-    run_id = con.execute("SELECT nextval('compute_run_seq')").fetchone()[0]
-    ids = [i.id for i in selected]
-    con.execute(
-        f"DELETE FROM indicator_values WHERE period = ? AND indicator_id IN ({', '.join('?' * len(ids))})",
-        [period.text, *ids],
-    )
-    insert_rows(con, "indicator_values", VALUE_COLUMNS, [(run_id, *r) for r in rows])
-    con.execute(
-        "INSERT INTO compute_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            run_id,
-            period.text,
-            engine.name,
-            version,
-            started,
-            datetime.now(),
-            len(selected),
-            len(rows),
-            json.dumps(now.notes, ensure_ascii=False),
-        ],
-    )
-    con.execute("COMMIT")
+    try:
+        run_id = con.execute("SELECT nextval('compute_run_seq')").fetchone()[0]
+        ids = [i.id for i in selected]
+        con.execute(
+            f"DELETE FROM indicator_values WHERE period = ? AND indicator_id IN ({', '.join('?' * len(ids))})",
+            [period.text, *ids],
+        )
+        insert_rows(con, "indicator_values", VALUE_COLUMNS, [(run_id, *r) for r in rows])
+        con.execute(
+            "INSERT INTO compute_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                period.text,
+                engine.name,
+                version,
+                started,
+                datetime.now(),
+                len(selected),
+                len(rows),
+                json.dumps(now.notes, ensure_ascii=False),
+            ],
+        )
+        pause_before_commit()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return RunResult(run_id, period.text, len(rows), now.notes)
 
 

@@ -9,6 +9,7 @@ import duckdb
 
 from hqd.catalog import catalog_version
 from hqd.scoring.period import PeriodScores
+from hqd.warehouse.crashpoint import pause_before_commit
 
 
 def institution_rows(ps: PeriodScores) -> list[dict[str, Any]]:
@@ -54,8 +55,9 @@ def save(con: duckdb.DuckDBPyConnection, ps: PeriodScores) -> int:
             con.executemany(f"INSERT INTO scores VALUES ({', '.join('?' * 13)})", scores)
         if items:
             con.executemany(f"INSERT INTO score_items VALUES ({', '.join('?' * 15)})", items)
+        pause_before_commit()
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:  # an interrupt too: nothing of a half-stored run stays
         con.execute("ROLLBACK")
         raise
     return run
