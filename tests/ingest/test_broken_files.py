@@ -77,7 +77,6 @@ def test_valid_controls_load_clean(suite):
         ), o
 
 
-@pytest.mark.xfail(strict=False, reason="passes once the reader fixes of issue 24 are merged")
 def test_a_sample_of_broken_files_never_crashes_loses_or_stores_a_damaged_row(suite):
     _, files, bench = suite
     chosen = sample(files, SAMPLE)

@@ -69,14 +69,14 @@ def test_an_unclosed_quote_in_the_middle_quarantines_the_lines_it_merged(seeded,
     # rows as the user sees them: 2, 3, 4, 6, 7, 8, 9
     assert (s.read, s.new, s.quarantined) == (7, 2, 5) and s.adds_up
     assert seeded.reasons(s.import_id) == [
-        *[(r, None, "unclosed_quote") for r in (3, 4, 6, 7)],
+        *[(r, "病案号", "unclosed_quote") for r in (3, 4, 6, 7)],  # the quote opened in 病案号
         (9, "年龄", "invalid_integer"),
     ]
     zh, en, value, data = seeded.rows(
         "SELECT message_zh, message_en, value, row_data FROM quarantine WHERE row_number = 6"
     )[0]
-    assert "第 3 行的引号未闭合，第 3–7 行被并入一个单元格" in zh
-    assert "an unclosed quote on line 3 merged lines 3–7" in en
+    assert "第 3 行“病案号”列的引号未闭合，第 3–7 行被并入一个单元格" in zh
+    assert "an unclosed quote in 病案号 on line 3 merged lines 3–7" in en
     assert value is None and data is None
     assert sorted(m for (m,) in seeded.rows("SELECT mrn FROM discharges")) == ["A1", "A4"]
 
@@ -87,8 +87,10 @@ def test_an_unclosed_quote_on_the_last_line_quarantines_that_line(seeded, tmp_pa
     path.write_bytes("\n".join(lines).encode("gbk"))  # no final line end either
     s = seeded.load("discharges", path)
     assert (s.read, s.new, s.quarantined) == (3, 2, 1)
-    assert seeded.reasons(s.import_id) == [(4, None, "unclosed_quote")]
-    assert "an unclosed quote on line 4 merged lines 4–4" in seeded.one("SELECT message_en FROM quarantine")
+    assert seeded.reasons(s.import_id) == [(4, "总费用", "unclosed_quote")]
+    assert "an unclosed quote in 总费用 on line 4 merged lines 4–4" in seeded.one(
+        "SELECT message_en FROM quarantine"
+    )
 
 
 def test_a_quote_inside_a_cell_is_part_of_the_text(seeded, tmp_path):
@@ -119,7 +121,7 @@ def test_a_file_cut_in_the_middle_of_a_character_loads_all_but_the_cut_row(seede
         path.write_bytes(data[: data.index("欧".encode(encoding)) + 1])  # half of 欧, in line 3
         s = seeded.load("discharges", path)
         assert (s.status, s.read, s.new, s.quarantined) == ("accepted", 2, 1, 1), encoding
-        assert seeded.reasons(s.import_id) == [(3, None, "truncated_row")]
+        assert seeded.reasons(s.import_id) == [(3, "姓名", "truncated_row")]  # cut inside 欧 of 姓名
         assert seeded.one("SELECT value IS NULL AND row_data IS NULL FROM quarantine WHERE import_id = ?",
                           [s.import_id])  # fmt: skip
 
@@ -163,4 +165,4 @@ def test_an_unclosed_quote_in_a_file_read_in_parallel_ranges_loses_no_row(seeded
     rows = [r for r, _f, rule in seeded.reasons(s.import_id) if rule == "unclosed_quote"]
     assert rows == list(range(5, 5 + len(rows))) and len(rows) == s.quarantined  # line 5 onwards, contiguous
     messages = {m for (m,) in seeded.rows("SELECT message_en FROM quarantine")}
-    assert all(m.startswith("an unclosed quote on line 5 merged lines 5–") for m in messages)
+    assert all(m.startswith("an unclosed quote in 病案号 on line 5 merged lines 5–") for m in messages)

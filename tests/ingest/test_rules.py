@@ -164,9 +164,10 @@ def test_rule_unclosed_quote(seeded, tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="gbk")
     s = seeded.load("discharges", path)
     assert (s.read, s.new, s.quarantined) == (5, 1, 4)
-    assert seeded.reasons(s.import_id) == [(r, None, "unclosed_quote") for r in (3, 4, 5, 6)]
+    assert seeded.reasons(s.import_id) == [(r, "姓名", "unclosed_quote") for r in (3, 4, 5, 6)]
     zh, en = seeded.rows("SELECT message_zh, message_en FROM quarantine ORDER BY row_number")[0]
-    assert "第 3–6 行被并入一个单元格" in zh and "an unclosed quote on line 3 merged lines 3–6" in en
+    assert "第 3 行“姓名”列的引号未闭合，第 3–6 行被并入一个单元格" in zh
+    assert "an unclosed quote in 姓名 on line 3 merged lines 3–6" in en
 
 
 def test_rule_discharge_before_admission(seeded):
@@ -319,5 +320,9 @@ def test_rule_truncated_row(seeded, tmp_path):
     path.write_bytes(data[:-1])  # the file ends half-way through 甲
     s = seeded.load("discharges", path)
     assert (s.status, s.encoding, s.read, s.new, s.quarantined) == ("accepted", "GBK", 2, 1, 1)
-    assert seeded.reasons(s.import_id) == [(3, None, "truncated_row")]
-    assert "the file was cut off in the middle of line 3" in seeded.one("SELECT message_en FROM quarantine")
+    assert seeded.reasons(s.import_id) == [
+        (3, "切口愈合类别1", "truncated_row")
+    ]  # cut inside 甲, the last cell
+    assert "the file was cut off in the middle of line 3, in 切口愈合类别1" in seeded.one(
+        "SELECT message_en FROM quarantine"
+    )

@@ -7,8 +7,8 @@ DuckDB's CSV reader. The same pass sees the file as a spreadsheet user does, so 
 - line ends are LF, CRLF or CR (old Mac), mixed at will; each is one line break, and the rewrite uses LF;
 - each record is written as `line<delim>defect<delim>cells`: the line number the user sees (DuckDB skips
   blank lines and cannot say which line a record came from) and, for a record that cannot be read as the
-  header says, what is wrong with it (`misaligned_row:<cells>:<width>`, `unclosed_quote:<first>:<last>`,
-  or `truncated_row:<line>` for the last line of a file cut off inside a character: the other bytes of
+  header says, what is wrong with it (`misaligned_row:<cells>:<width>`, `unclosed_quote:<first>:<last>:<cell>`,
+  or `truncated_row:<line>::<cell>` for the last line of a file cut off inside a character: the other bytes of
   such a file decode, and a cut value must not be stored as if it were whole);
 - a defective record is written without any of its cells: no value of a broken row (where identifiers
   may sit in any column) reaches the warehouse, and DuckDB has nothing left to misparse;
@@ -214,8 +214,8 @@ class _Numberer:
         for text in lines:
             line = self.line
             self.line += 1
-            if lines.last_cut:
-                self.buf.write(f"{line}{d}{TRUNCATED}:{line}\n")
+            if lines.last_cut:  # the cut cell is the line's last one
+                self.buf.write(f"{line}{d}{TRUNCATED}:{line}::{text.count(d)}\n")
             elif '"' not in text:
                 if text.count(d) == w1:
                     write(f"{line}{d}{d}{text}\n")
@@ -263,10 +263,11 @@ class _Numberer:
         taken, lines.taken = lines.taken, None
         self.line = line + len(taken)
         d, last = self.d, line + len(taken) - 1
-        if lines.last_cut:  # the record runs into the line the file was cut in
+        if lines.last_cut:  # the record runs into the line the file was cut in; its last cell was cut
+            cut = max(len(cells) - 1, 0)
             for k, t in enumerate(taken):
                 if t.strip(f" \t{d}"):
-                    self.buf.write(f"{line + k}{d}{TRUNCATED}:{last}\n")
+                    self.buf.write(f"{line + k}{d}{TRUNCATED}:{last}::{cut}\n")
             return
         # The reader asks for another line only while a quoted cell is open: running out means unclosed.
         open_at_end = lines.exhausted
@@ -283,9 +284,34 @@ class _Numberer:
             self.multiline = True
             self._record(line, cells, None)
             return
+        opened = _open_quote_cell(taken[0], d)
         for k, t in enumerate(taken):
             if t.strip(f" \t{d}"):
-                self.buf.write(f"{line + k}{d}{UNCLOSED}:{line}:{last}\n")
+                self.buf.write(f"{line + k}{d}{UNCLOSED}:{line}:{last}:{opened}\n")
+
+
+def _open_quote_cell(text: str, delimiter: str) -> int:
+    """The index of the cell of a line in which a quote opens and is not closed by the line's end (the cell a
+    message names for an unclosed quote); the line's last cell when every quote on it closes."""
+    cell, quoted, at_start, i = 0, False, True, 0
+    opened = None
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < len(text) and text[i + 1] == '"':
+                    i += 1  # an escaped quote inside the cell
+                else:
+                    quoted = False
+        elif ch == delimiter:
+            cell, at_start = cell + 1, True
+            i += 1
+            continue
+        elif ch == '"' and at_start:
+            quoted, opened = True, cell
+        at_start = at_start and ch in " \t"
+        i += 1
+    return opened if quoted and opened is not None else cell
 
 
 def _find_header(

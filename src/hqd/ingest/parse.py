@@ -59,7 +59,8 @@ class Issues:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     # SQL of identifier cells (raw, normalised or parsed): a reason about one never keeps its value.
     hidden: frozenset[str] = frozenset()
-    defect: str | None = None  # SQL of the reader's defect of a row (`rule:detail:detail`), if any
+    defect: str | None = None  # SQL of the reader's defect of a row (`rule:detail:detail[:cell]`), if any
+    headers: tuple[str, ...] = ()  # the file's headers, to name the cell a defect points at
 
     def add(self, cond: str, label: str, value: str, rule: str, other: str = "NULL", hint: str = "NULL",
             lo: str = "NULL", hi: str = "NULL") -> None:  # fmt: skip
@@ -79,8 +80,17 @@ class Issues:
         # A row the reader could not line up has one reason, its defect, and no field or value: its cells
         # are not where the header says (and were never staged).
         d = self.defect
-        part = [f"nullif(split_part({d}, ':', {k}), '')" for k in (1, 2, 3)]
-        defect = f"[hqd_issue(NULL, NULL, {part[0]}, NULL, NULL, {part[1]}, {part[2]})]"
+        part = [f"nullif(split_part({d}, ':', {k}), '')" for k in (1, 2, 3, 4)]
+        # The cell the defect points at (where an unclosed quote opened, where the file was cut), named by its
+        # header; a misaligned row names its cell counts instead.
+        names = "[" + ", ".join(sql_str(h) for h in self.headers) + "]::VARCHAR[]" if self.headers else "NULL"
+        cell = (
+            f"(CASE WHEN {part[3]} IS NOT NULL THEN nullif(list_extract({names}, "
+            f"least(CAST({part[3]} AS INTEGER), {max(len(self.headers) - 1, 0)}) + 1), '') END)"
+            if self.headers
+            else "NULL"
+        )
+        defect = f"[hqd_issue({cell}, NULL, {part[0]}, NULL, NULL, {part[1]}, {part[2]})]"
         return f"CASE WHEN {d} IS NOT NULL THEN {defect} ELSE {checked} END"
 
 
@@ -303,7 +313,7 @@ def compile_source(spec: KindSpec, src: SourceRows, ctx: Context) -> str:
     raw_cols += list(src.passthrough)
     parse_cols: list[str] = []
     hidden = frozenset(x for s in src.private for x in (raw(s), norm(s), q(s)))
-    issues = Issues(hidden=hidden, defect="_defect" if src.defect_sql else None)
+    issues = Issues(hidden=hidden, defect="_defect" if src.defect_sql else None, headers=src.headers)
     values: dict[str, str] = {}
     for f in spec.fields:
         if not f.stored or f.column not in src.slots:

@@ -42,6 +42,9 @@ class SourceRows:
     private: frozenset[str]  # slots never written anywhere in clear (identifiers)
     scales: dict[str, float] = field(default_factory=dict)  # slot -> factor of the alias the file used
     passthrough: tuple[str, ...] = ()  # source columns the labels refer to
+    headers: tuple[
+        str, ...
+    ] = ()  # the part's headers in file order (a reader's defect names its cell by them)
 
 
 def _nonblank(expr: str) -> str:
@@ -84,6 +87,7 @@ def rows_of(spec: KindSpec, part: Part) -> SourceRows:
         part.defect_sql,
         private,
         scales,
+        headers=tuple(str(h) for h in hm.headers),
     )
 
 
@@ -143,4 +147,5 @@ def _wide_values(
         "_defect" if part.defect_sql else None,
         private,
         passthrough=("_value_label",),
+        headers=tuple(str(h) for h in hm.headers),
     )
