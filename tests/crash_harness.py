@@ -120,8 +120,9 @@ def _multipart(fields: dict[str, str], file_field: str, filename: str, data: byt
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def upload_operation(cookie: str, kind: str, upload: Path) -> Operation:
-    """`hqd serve` on the warehouse, then one upload by HTTP with the session `cookie`; the operation is the
+def upload_operation(session: dict[str, str], kind: str, upload: Path) -> Operation:
+    """`hqd serve` on the warehouse, then one upload by HTTP with the `session` headers (its cookie and CSRF
+    token); the operation is the
     upload: the process is started and ready (answering /api/health) before the clock of a trial starts."""
 
     def start(db: Path, extra: dict[str, str]) -> tuple[subprocess.Popen, Callable[[], bool]]:
@@ -148,7 +149,7 @@ def upload_operation(cookie: str, kind: str, upload: Path) -> Operation:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
                 conn.request("POST", "/api/imports", body=body,
-                             headers={"Content-Type": ctype, "Cookie": cookie})  # fmt: skip
+                             headers={"Content-Type": ctype, **session})  # fmt: skip
                 resp = conn.getresponse()
                 answer["status"] = resp.status
                 answer["body"] = json.loads(resp.read() or b"{}")

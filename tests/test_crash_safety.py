@@ -18,13 +18,13 @@ from tests.conftest import DISCHARGE_HEADER, Warehouse, discharge, write_csv
 from tests.crash_harness import Campaign, Operation, campaign, cli_operation, upload_operation
 from tests.web.site import PASSWORD, build
 
-KILLS = 3
+KILLS = 1  # plus the kill at the pause hook; bench/crash does 20 per operation
 
 
-def prepared_site(root: Path) -> tuple[Path, str, Path]:
+def prepared_site(root: Path) -> tuple[Path, dict[str, str], Path]:
     """The dashboard tests' hand-made site (region, discharges, computed 2024, targets, early-warning
-    signals, users) built through the real code; returns the warehouse file, the admin's session cookie
-    and a 2,000-row discharges file to upload."""
+    signals, users) built through the real code; returns the warehouse file, the admin's session headers
+    (cookie and CSRF token) and a 2,000-row discharges file to upload."""
     root.mkdir(parents=True, exist_ok=True)
     db = root / "hqd.duckdb"
     saved = {k: os.environ.get(k) for k in ("HQD_DB", "HQD_SECRET")}
@@ -39,7 +39,8 @@ def prepared_site(root: Path) -> tuple[Path, str, Path]:
         with TestClient(create_app(), base_url="http://127.0.0.1") as client:
             r = client.post("/api/login", json={"username": "admin", "password": PASSWORD})
             assert r.status_code == 200, r.text
-            cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+            session = {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items()),
+                       "X-CSRF-Token": r.json()["data"]["csrf_token"]}  # fmt: skip
     finally:
         for k, v in saved.items():
             if v is None:
@@ -47,23 +48,23 @@ def prepared_site(root: Path) -> tuple[Path, str, Path]:
             else:
                 os.environ[k] = v
     upload = write_csv(root / "upload.csv", [DISCHARGE_HEADER] + [discharge(f"U{i}") for i in range(2000)])
-    return db, cookie, upload
+    return db, session, upload
 
 
-def operations(cookie: str, upload: Path) -> list[Operation]:
+def operations(session: dict[str, str], upload: Path) -> list[Operation]:
     return [
         cli_operation("compute", "compute", "--period", "2024"),
         cli_operation("score", "score", "--scheme", "gk3", "--period", "2024"),
         cli_operation("ews run", "ews", "run", "--period", "2024"),
-        upload_operation(cookie, "discharges", upload),
+        upload_operation(session, "discharges", upload),
     ]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[Path, list[Operation]]]:
     root = tmp_path_factory.mktemp("crash_site")
-    db, cookie, upload = prepared_site(root)
-    yield db, operations(cookie, upload)
+    db, session, upload = prepared_site(root)
+    yield db, operations(session, upload)
 
 
 def _check(result: Campaign) -> None:

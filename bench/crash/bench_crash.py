@@ -35,8 +35,8 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="hqd-crash-") as tmp:
         root = Path(tmp)
         started = time.monotonic()
-        db, cookie, upload = prepared_site(root / "site")
-        for index, op in enumerate(operations(cookie, upload)):
+        db, session, upload = prepared_site(root / "site")
+        for index, op in enumerate(operations(session, upload)):
             if args.only and not op.name.startswith(args.only):
                 continue
             result = campaign(op, db, root / f"op{index}", kills=args.kills, seed=2400 + index)

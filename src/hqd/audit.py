@@ -180,7 +180,10 @@ def entries(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict[str, 
 # What an action acts on, read from its detail when the caller does not say; the first key present wins.
 _OBJECT_KEYS = ("object", "import_id", "quarantine_of", "signal_id", "code", "org", "user", "username", "path",
                 "file")  # fmt: skip
-_FAILED_ACTIONS = {"login_failed": "refused", "refused": "refused", "upload_failed": "failed"}
+_FAILED_ACTIONS = {"login_failed": "refused", "refused": "refused", "upload_failed": "failed",
+                  "upload_rejected": "rejected", "request_rejected": "rejected", "upload_refused": "refused",
+                  "login_refused_locked": "refused", "login_throttled": "refused", "account_locked": "refused",
+                  "password_change_failed": "refused"}  # fmt: skip
 
 
 def derive_object(action: str, detail: Mapping[str, Any] | None) -> str | None:

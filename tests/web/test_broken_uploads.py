@@ -40,7 +40,7 @@ breaks = st.dictionaries(
 )
 
 
-@settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=10_000), plan=breaks)
 def test_randomly_broken_uploads_leak_no_identifier_anywhere(site, city, warehouse_env, tmp_path, seed, plan):
     persons = people(seed, N_ROWS)

@@ -141,14 +141,16 @@ class BodyLimit:
             ctype = b"application/json"
         else:
             body, ctype = _error_page(scope, zh, en), b"text/html; charset=utf-8"
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
+        # Audited before answering: once the answer is sent the client closes the connection, and the server
+        # may end this request's task before a later write would run.
         try:
             await run_in_threadpool(_audit_refusal, scope, upload, size, declared, en)
         except Exception:  # the refusal stands even if the audit log cannot be written
             log.exception("could not audit a refused request body on %s", path)
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
 
 
 def _error_page(scope: Scope, zh: str, en: str) -> bytes:
