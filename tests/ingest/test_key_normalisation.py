@@ -139,3 +139,12 @@ def test_a_record_number_of_only_a_tab_is_missing(seeded):
     path = write_xlsx(seeded.root / "d.xlsx", {"首页": [DISCHARGE_HEADER, discharge("\t")]})
     s = seeded.load("discharges", path)
     assert s.quarantined == 1 and seeded.reasons(s.import_id) == [(2, "病案号", "required")]
+
+
+def test_a_drg_code_is_a_code_and_ignores_case(seeded):
+    """DRG编码 is a code (its field says `upper: true`): a resend of "fr29" updates the group "FR29"."""
+    header = ["DRG编码", "DRG名称", "权重"]
+    first = seeded.load("codes-drg", seeded.file("a.csv", [header, ["FR29", "急性心肌梗死", "1.20"]]))
+    again = seeded.load("codes-drg", seeded.file("b.csv", [header, [" ｆｒ29", "急性心肌梗死", "1.25"]]))
+    assert (first.new, again.new, again.updated) == (1, 0, 1)
+    assert seeded.rows("SELECT drg_code, weight FROM codes_drg") == [("FR29", 1.25)]

@@ -115,7 +115,8 @@ def _parse_expr(f: Field, slot: str, secret: bytes) -> str:
         # A record number (病案号, 转诊单号, 卡片编号 …) is compared and stored normalised, as every code is:
         # half-width, trimmed, so a resend with "Ａ１２３ " updates the record "A123". Case is kept: the
         # contract declares no record number case-insensitive (organisation codes are upper-cased by their type).
-        return f"hqd_identifier_n({n})"
+        # A code kept in an identifier field (DRG编码, `upper: true`) is case-insensitive like every code.
+        return f"upper(hqd_identifier_n({n}))" if f.upper else f"hqd_identifier_n({n})"
     if t == "bool" and (f.true_labels or f.false_labels):
         yes = ", ".join(sql_str(x) for x in f.true_labels) or "NULL"
         no = ", ".join(sql_str(x) for x in f.false_labels) or "NULL"

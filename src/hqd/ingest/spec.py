@@ -65,6 +65,7 @@ class Field:
     true_labels: tuple[str, ...] = ()
     false_labels: tuple[str, ...] = ()
     year_flag: str | None = None
+    upper: bool = False  # an identifier that is a code (DRG编码): compared and stored upper-case
 
     @property
     def names(self) -> tuple[Alias, ...]:
