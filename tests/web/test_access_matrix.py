@@ -63,6 +63,7 @@ def _cases(site) -> list[tuple[str, str, str | None, str | None]]:
                  "/api/counties?period=2024"):  # fmt: skip
         cases.append(("list", path, None, None))
     cases += [("signals", "/api/signals", None, None), ("users", "/api/users", None, None),
+              ("users", "/users", None, None), ("list", "/password", None, None),
               ("audit", "/api/audit", None, None)]  # fmt: skip
     return cases
 
@@ -216,3 +217,37 @@ def test_signal_decisions_are_checked_against_the_signals_county(site, client_fo
         assert r.status_code == ((303 if page else 200) if allowed else 403), (user, county, r.text[:200])
         status = site.one("SELECT status FROM ews_signals WHERE signal_id = ?", [sid])
         assert status == ("verified" if allowed else "new"), (user, county)
+
+
+# ---- user administration: admin only, whoever the target user is (in the caller's region or not) ----
+
+NEW_PASSWORD = "Fresh-Harbour-2031!"
+USER_WRITES = [  # (route, JSON body or form, page form?)
+    ("/api/users/{name}/disable", None, False),
+    ("/api/users/{name}/enable", None, False),
+    ("/api/users/{name}/unlock", None, False),
+    ("/api/users/{name}/reset-password", {"password": NEW_PASSWORD}, False),
+    ("/api/users/{name}/role", {"role": "analyst", "scope": "990121"}, False),
+    ("/users/{name}/disable", {}, True),
+    ("/users/{name}/reset-password", {"password": NEW_PASSWORD}, True),
+    ("/users/{name}/role", {"role": "analyst", "scope": "990121"}, True),
+]
+
+
+@pytest.mark.parametrize("user", list(USERS))
+@pytest.mark.parametrize("target", ["countyhosp", "hosp"])  # inside the county analyst's region, and outside
+@pytest.mark.parametrize(("route", "body", "page"), USER_WRITES)
+def test_only_admins_change_users(site, client_for, user, target, route, body, page):
+    before = site.rows("SELECT * FROM users ORDER BY user_name")
+    c = client_for(user)
+    path = route.format(name=target)
+    r = c.post(path, data=body) if page else c.post(path, json=body)
+    if USERS[user][0] == "admin":
+        assert r.status_code == (303 if page else 200), r.text
+        if not path.endswith(("/enable", "/unlock")):  # the site's users are enabled and unlocked already
+            assert site.rows("SELECT * FROM users ORDER BY user_name") != before
+        return
+    assert r.status_code == 403, (user, path, r.text[:200])
+    assert site.rows("SELECT * FROM users ORDER BY user_name") == before
+    refused = site.rows("SELECT user_name, object FROM audit_log WHERE action = 'refused'")
+    assert (user, path) in refused
