@@ -135,43 +135,28 @@ def _change(done: str, action: str, name: str, call) -> None:
     console.print(done)
 
 
-@users_app.command("disable")
-def users_disable(name: Name) -> None:
-    """停用用户（其会话立即失效）/ Disable a user; their sessions end at once."""
-    from hqd.web.users import disable_user
-
-    _change(
-        f"已停用 disabled {name}",
-        "user_disable",
-        name,
-        lambda con, by: disable_user(con, name, by=by, client=LOCAL),
-    )
+# The one-argument user changes: (command, audit action, what is printed, the users function, its help).
+_SIMPLE_CHANGES = (
+    ("disable", "user_disable", "已停用 disabled", "disable_user", "停用用户（其会话立即失效）/ Disable a user; their sessions end at once."),
+    ("enable", "user_enable", "已启用 enabled", "enable_user", "启用用户 / Enable a disabled user."),
+    ("unlock", "user_unlock", "已解锁 unlocked", "unlock_user",
+     "解除登录锁定 / Lift the lock that repeated failed logins put on an account."),
+)  # fmt: skip
 
 
-@users_app.command("enable")
-def users_enable(name: Name) -> None:
-    """启用用户 / Enable a disabled user."""
-    from hqd.web.users import enable_user
+def _simple_change(command: str, action: str, done: str, function: str, help_text: str) -> None:
+    def run(name: Name) -> None:
+        from hqd.web import users
 
-    _change(
-        f"已启用 enabled {name}",
-        "user_enable",
-        name,
-        lambda con, by: enable_user(con, name, by=by, client=LOCAL),
-    )
+        change = getattr(users, function)
+        _change(f"{done} {name}", action, name, lambda con, by: change(con, name, by=by, client=LOCAL))
+
+    run.__doc__ = help_text
+    users_app.command(command)(run)
 
 
-@users_app.command("unlock")
-def users_unlock(name: Name) -> None:
-    """解除登录锁定 / Lift the lock that repeated failed logins put on an account."""
-    from hqd.web.users import unlock_user
-
-    _change(
-        f"已解锁 unlocked {name}",
-        "user_unlock",
-        name,
-        lambda con, by: unlock_user(con, name, by=by, client=LOCAL),
-    )
+for _spec in _SIMPLE_CHANGES:
+    _simple_change(*_spec)
 
 
 @users_app.command("reset-password")
