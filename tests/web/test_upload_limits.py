@@ -17,6 +17,7 @@ import httpx
 import pytest
 from tests.conftest import DISCHARGE_HEADER, Warehouse, discharge, write_xlsx
 from tests.ingest.test_xlsx_guard import BILLION_LAUGHS, sheet_xml, with_parts, zip_bomb
+from tests.web.conftest import log_in
 from tests.web.site import PASSWORD
 
 from hqd.web.users import add_user
@@ -34,9 +35,7 @@ class Server:
     def client(self, user: str | None) -> httpx.Client:
         c = httpx.Client(base_url=self.url, timeout=60)
         if user:
-            r = c.post("/api/login", json={"username": user, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            c.headers["X-CSRF-Token"] = r.json()["data"]["csrf_token"]
+            log_in(c, user)  # an httpx client has the TestClient's post and headers
         return c
 
     def memory_kib(self, field: str) -> int:
