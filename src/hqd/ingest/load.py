@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +30,7 @@ from hqd.ingest.summary import Summary
 from hqd.ingest.timing import stage
 from hqd.ingest.write_scope import WriteScope
 from hqd.warehouse.bulk import insert_rows
+from hqd.warehouse.crashpoint import pause_before_commit
 
 
 class Progress(Protocol):
@@ -87,7 +87,7 @@ def load_file(
             con.execute("BEGIN TRANSACTION")
             in_transaction = True
             _load(con, spec, path, sha, summary, result, secret, started, user, progress, scope)
-        _pause_for_crash_test()
+        pause_before_commit()  # test hook: a crash test kills the load here
         with stage("commit"):
             con.execute("ROLLBACK" if dry_run else "COMMIT")
         in_transaction = False
@@ -283,11 +283,3 @@ def _user() -> str:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no passwd entry in some containers
         return os.environ.get("USER", "unknown")
-
-
-def _pause_for_crash_test() -> None:
-    """Test hook: with HQD_TEST_PAUSE_BEFORE_COMMIT=FILE, touch FILE and wait, so a test can kill -9 us here."""
-    marker = os.environ.get("HQD_TEST_PAUSE_BEFORE_COMMIT")
-    if marker:
-        Path(marker).touch()
-        time.sleep(float(os.environ.get("HQD_TEST_PAUSE_SECONDS", "60")))
